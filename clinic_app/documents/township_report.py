@@ -283,6 +283,8 @@ YEAR_END_LABELS = {
     "returned_to_fund": ("留存医保基金", "stays with the fund"),
     "total_funding": ("筹资总额", "total funding"),
     "secondary_pool": ("二次分配资金池", "secondary distribution pool"),
+    "employee_budget": ("职工医保预算", "employee budget"),
+    "employee_clearing": ("职工医保年终清算 (负数为追回)", "employee clearing (negative: taken back)"),
     "carried_forward": ("结余滚存下年", "surplus rolled into next year (January)"),
     "overspend": ("超支", "overspend"),
     "policy_overspend": ("其中政策性超支", "of which policy-caused"),
@@ -296,20 +298,28 @@ _OVERSPEND_SHARED = ("overspend", "policy_overspend", "fund_bears", "facility_be
 """Shaoyang 2019's overspend and who bears it: all four shown when there is one, a 0.00 too."""
 
 
+_EMPLOYEES = ("employee_budget", "employee_clearing")
+"""The Hunan reform's signed employees (试点通知 二(二)): shown, a 0.00 too, when there are any."""
+
+
 def year_end_rows(year_end: YearSettlement) -> list[tuple[str, Money]]:
     """The year-end clearing as (key of `YEAR_END_LABELS`, amount): the figures every variant
-    has, and the others where they are not zero (a deposit, a reward, the Hunan pool...)."""
+    has, and the others where they are not zero (a deposit, a reward, the Hunan pool...).  The
+    employee clearing not computed (no signed residents) is left out: its reason says why."""
     rows = []
     shared = year_end.variant == "shaoyang2019" and year_end.overspend != ZERO
+    employees = year_end.variant == "hunan_reform" and year_end.signed_employees > 0
     for key in YEAR_END_LABELS:
         amount = getattr(year_end, key)
-        if shared and key == "not_paid":
-            continue  # 机构承担 says it: Shaoyang's overspend is over the prepayments, not "over the quota"
+        if amount is None or (shared and key == "not_paid"):
+            # 机构承担 says Shaoyang's overspend: it is over the prepayments, not "over the quota".
+            continue
         if (
             key in _YEAR_END_ALWAYS
             or amount != ZERO
             or (key == "secondary_pool" and year_end.variant == "hunan_reform")
             or (shared and key in _OVERSPEND_SHARED)
+            or (employees and key in _EMPLOYEES)
         ):
             rows.append((key, amount))
     return rows

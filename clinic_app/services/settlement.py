@@ -716,6 +716,9 @@ def _settle_period(session: ClinicSession, clinic: Clinic, year: int, number: in
         # people not registered as insured) funds the year on the signed, and says so.
         on_roster = store.insured_persons(session.db, year)
         insured = max(result.signed_persons, on_roster)
+        # 试点通知 二(二): the signed employees are cleared on the signed residents' spending per
+        # head; the roster counts them as it counts the residents (never typed in).
+        employees = sum(store.derived_signed(session.db, year, clinic.township_code, last, True, employees=True).values()) if reform else 0
         months = number - start + 1
         overspend_entry = stored_policy_overspend(session, year) if variant == "shaoyang2019" else None
         year_end = settle_year(
@@ -729,6 +732,7 @@ def _settle_period(session: ClinicSession, clinic: Clinic, year: int, number: in
                 distribution=distribution,
                 score=Fraction(100) if score is None else score,
                 insured_persons=insured,
+                signed_employees=employees,
                 fund_per_head=fund_per_head,
                 # A line still negative at the period end: its reversals are netted from the
                 # year's F (POLICIES.md §3), not dropped.
@@ -746,6 +750,12 @@ def _settle_period(session: ClinicSession, clinic: Clinic, year: int, number: in
                     Reason.of("settlement_signed_above_insured", signed=result.signed_persons, insured=on_roster),
                     *year_end.reasons,
                 ),
+            )
+        if employees and entered:
+            # The residents counted by hand, the employees by the roster: said, so a roster short of
+            # its employees is not read as the count the township gave.
+            year_end = replace(
+                year_end, reasons=(*year_end.reasons, Reason.of("settlement_signed_employees_from_roster", employees=employees))
             )
         year_end = replace(year_end, reasons=(*year_end.reasons, *_policy_overspend_notes(overspend_entry, year_end)))
         if score is None and year_end.deposits != ZERO:
@@ -1187,7 +1197,9 @@ def report_json(report: SettlementReport) -> dict[str, Any]:
         y = report.year_end
         result["year_end"] = {
             "months": len(report.months),
-            **{key: str(getattr(y, key)) for key in YEAR_END_LABELS},
+            # The employee clearing not computed (no signed employees, or no signed residents): null.
+            **{key: None if getattr(y, key) is None else str(getattr(y, key)) for key in YEAR_END_LABELS},
+            "signed_employees": y.signed_employees,
             "villages": [
                 {"code": v.village, "fund_payable": str(v.fund_payable), "year_end_payment": str(v.year_end_payment)}
                 for v in y.villages

@@ -247,7 +247,8 @@ def statement_chains(db: sqlite3.Connection) -> dict[str, list[tuple[str, str, s
 
 
 def derived_signed(
-    db: sqlite3.Connection, year: int, township_code: str, last_day: dt.date, family_doctor: bool
+    db: sqlite3.Connection, year: int, township_code: str, last_day: dt.date, family_doctor: bool,
+    employees: bool = False,
 ) -> dict[str, int]:
     """Signed residents per designated village ('' = the township itself) from the enrolments.
 
@@ -255,17 +256,22 @@ def derived_signed(
     adjudication (a designation carries over until changed); counted on the month's
     last day (enrolled_on unknown counts from January).  Under the Hunan reform only
     residents signed with a family doctor FOR THIS YEAR are capitated (a yearly
-    contract).  Employees are never counted: their visits are fee-for-service (§3).
+    contract).  Employees are never capitated: their visits are fee-for-service (§3).
+    `employees`: the employees instead (active and retired), signed as the residents are,
+    whom the reform's year end clears on the residents' spending per head (试点通知 二(二)).
     """
     rows = db.execute(
         """SELECT e.designated_village AS village, COUNT(*) AS n
            FROM enrolments e JOIN patients p ON p.id = e.patient_id
            WHERE e.year = (SELECT MAX(x.year) FROM enrolments x WHERE x.patient_id = e.patient_id AND x.year <= :year)
-             AND e.insured = 1 AND e.designated_township = :township AND p.category = 'resident'
+             AND e.insured = 1 AND e.designated_township = :township AND (p.category != 'resident') = :employees
              AND (e.enrolled_on IS NULL OR e.enrolled_on <= :last_day)
              AND (:family_doctor = 0 OR (e.family_doctor_signed = 1 AND e.year = :year))
            GROUP BY e.designated_village""",
-        {"year": year, "township": township_code, "last_day": last_day.isoformat(), "family_doctor": int(family_doctor)},
+        {
+            "year": year, "township": township_code, "last_day": last_day.isoformat(),
+            "family_doctor": int(family_doctor), "employees": int(employees),
+        },
     ).fetchall()
     return {str(r["village"]): int(r["n"]) for r in rows}
 

@@ -9,15 +9,19 @@ signed counts entered on the command line are stored and used.
 from __future__ import annotations
 
 import datetime as dt
+import io
 import json
+from decimal import Decimal
 from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
+import openpyxl
 import pytest
 
 from clinic_app.cli import run
 from clinic_app.documents.reasons import render
+from clinic_app.documents.township_report import year_end_rows
 from clinic_app.domain.money import Money
 from clinic_app.errors import UserError
 from clinic_app.services import settlement
@@ -292,9 +296,11 @@ def test_hunan_reform_unsigned_residents_are_fee_for_service(tmp_path, capsys) -
     assert v["visits"] == 3
 
 
-def reform_year(tmp_path: Path, employee_signed: bool = True) -> ClinicSession:
+def reform_year(tmp_path: Path, employee_signed: bool = True, roster_employees: bool = False) -> ClinicSession:
     """A reform village's July (a signed and an unsigned resident's 20.00, an employee's 50.00, each
-    paid 70%) at a township with 4 insured residents on its roster and 2 signed in December."""
+    paid 70%) at a township with 4 insured residents on its roster and 2 signed in December.
+    `roster_employees`: the roster also holds one employee signed with the township's family doctors
+    for 2025, and four who are not signed employees of its year (`_roster_employees`)."""
     from clinic_app.domain.records import Enrolment
     from clinic_app.services.demo import resident_id
     from clinic_app.services.session import PatientInput
@@ -309,6 +315,8 @@ def reform_year(tmp_path: Path, employee_signed: bool = True) -> ClinicSession:
         town.save_enrolment(Enrolment(
             p.id, 2025, designated_village="V101", designated_township=TOWNSHIP, enrolled_on=dt.date(2024, 11, 10),
         ))
+    if roster_employees:
+        _roster_employees(town)
     a.visit("signed", "2025-07-02 09:00", "20.00")
     a.visit("unsigned", "2025-07-02 10:00", "20.00")
     a.visit("employee", "2025-07-03 10:00", "50.00")
@@ -320,6 +328,86 @@ def reform_year(tmp_path: Path, employee_signed: bool = True) -> ClinicSession:
     a.session.close()
     settlement.enter_signed(town, "2025-12", {"V101": 2})
     return town
+
+
+def _roster_employees(town: ClinicSession) -> None:
+    """Employees on the township's roster: one retired employee signed with its family doctors for
+    2025 and insured, the one 试点通知 二(二) clears; an active one signed but not insured, one insured
+    and not signed, one signed for 2024 only (a contract is the year's), one signed with another
+    township."""
+    from clinic_app.domain.records import Enrolment
+    from clinic_app.services.demo import resident_id
+    from clinic_app.services.session import PatientInput
+
+    people = (
+        ("employee_retired", 2025, True, True, TOWNSHIP),
+        ("employee_active", 2025, True, False, TOWNSHIP),
+        ("employee_active", 2025, False, True, TOWNSHIP),
+        ("employee_active", 2024, True, True, TOWNSHIP),
+        ("employee_active", 2025, True, True, "H440203102000"),
+    )
+    for number, (category, year, signed, insured, where) in enumerate(people):
+        p = town.add_patient(PatientInput(
+            name=f"职工{number}", id_number=resident_id("440203", dt.date(1980, 1, 1 + number), 7), category=category,
+        ))
+        town.save_enrolment(Enrolment(
+            p.id, year, insured=insured, designated_village="V101", designated_township=where,
+            family_doctor_signed=signed, enrolled_on=dt.date(year - 1, 11, 10),
+        ))
+
+
+def test_the_reform_year_end_clears_the_signed_employees_on_the_residents_spending_per_head(tmp_path, capsys) -> None:
+    """试点通知 二(二), POLICIES.md §3: [(B + pool) / signed residents] × signed employees − employee budget.
+    The reform's half year: B = 2 × 85 × 6/12 = 85.00, pool 71.00 (as above), one signed employee on the
+    roster: budget 1 × 85 × 6/12 = 42.50, clearing (85.00 + 71.00) / 2 × 1 − 42.50 = 35.50.  The signed
+    residents are December's count entered (2), the employees the roster's, and the report says so.
+    The year end showed neither figure: the employee fund's clearing the settlement must show."""
+    from clinic_app.documents.township_report import township_pdf, township_xlsx
+    from tests.documents.pdftext import text_of
+
+    town = reform_year(tmp_path, roster_employees=True)
+    report = settlement.month_report(town, "2025-12")
+    town.close()
+    year_end = report.year_end
+    assert year_end is not None
+    assert (year_end.quota, year_end.secondary_pool) == (Money.parse("85.00"), Money.parse("71.00"))
+    assert (year_end.signed_employees, year_end.employee_budget, year_end.employee_clearing) == (
+        1, Money.parse("42.50"), Money.parse("35.50"),
+    )
+    (formula,) = [r for r in year_end.reasons if r.code == "settlement_employee_clearing"]
+    assert render(formula).startswith(
+        "职工医保年终清算 = [(居民预算 85.00 + 二次分配资金池 71.00) / 签约居民 2] × 签约职工 1 − 职工预算 42.50 = 35.50 元"
+    )
+    (roster,) = [r for r in year_end.reasons if r.code == "settlement_signed_employees_from_roster"]
+    assert render(roster).startswith("签约职工 1 人 (患者档案)")
+    # The PDF, read back: both figures beside their labels, and the formula among the notes.
+    text = text_of(township_pdf(report))
+    flat = "".join(text.split())
+    assert "职工医保预算42.50" in flat and "职工医保年终清算(负数为追回)35.50" in flat
+    assert "职工预算42.50=35.50元" in flat and "签约职工1人(患者档案)" in flat
+    sheet = openpyxl.load_workbook(io.BytesIO(township_xlsx(report)))["年终清算"]
+    figures = {row[0]: row[1] for row in sheet.iter_rows(values_only=True) if row and row[0]}
+    assert Decimal(str(figures["职工医保预算"])) == Decimal("42.50")
+    assert Decimal(str(figures["职工医保年终清算 (负数为追回)"])) == Decimal("35.50")
+    result = settle(capsys, tmp_path / "town", "2025-12")
+    assert (result["year_end"]["signed_employees"], result["year_end"]["employee_budget"]) == (1, "42.50")
+    assert result["year_end"]["employee_clearing"] == "35.50"
+    assert {"settlement_employee_clearing", "settlement_signed_employees_from_roster"} <= {r["code"] for r in result["reasons"]}
+    assert run(["settle", "--data-dir", str(tmp_path / "town"), "--month", "2025-12"]) == 0
+    table = capsys.readouterr().out
+    assert any("职工医保年终清算 (负数为追回)" in line and line.rstrip().endswith("35.50") for line in table.splitlines())
+
+
+def test_a_reform_year_end_without_signed_employees_shows_no_employee_figures(tmp_path, capsys) -> None:
+    # The village's signed employee is not on the township's roster: nobody to clear, nothing shown.
+    town = reform_year(tmp_path)
+    report = settlement.month_report(town, "2025-12")
+    town.close()
+    assert report.year_end is not None and report.year_end.signed_employees == 0
+    assert not {"employee_budget", "employee_clearing"} & {key for key, _ in year_end_rows(report.year_end)}
+    assert not any(r.code.startswith("settlement_employee") for r in report.reasons)
+    year_end = settle(capsys, tmp_path / "town", "2025-12")["year_end"]
+    assert (year_end["signed_employees"], year_end["employee_budget"], year_end["employee_clearing"]) == (0, "0.00", None)
 
 
 @pytest.mark.parametrize("employee_signed", [True, False], ids=["signed employee", "unsigned employee"])
@@ -444,6 +532,12 @@ def test_signed_employees_are_not_capitated_persons(tmp_path) -> None:
     assert year_end.paid_in_months == Money.parse("76.50")  # 6 x 12.75
     assert year_end.year_end_payment == Money.parse("8.50")
     assert "settlement_part_year" in {r.code for r in year_end.reasons}
+    # They are the employee clearing's (试点通知 二(二)), active and retired: budget 2 x 85 x 6/12, and
+    # (85.00 + pool 0.00) / 2 x 2 - 85.00 = 0.00; both counts are the roster's, so it is not said.
+    assert (year_end.signed_employees, year_end.employee_budget, year_end.employee_clearing) == (
+        2, Money.parse("85.00"), Money(0),
+    )
+    assert "settlement_signed_employees_from_roster" not in {r.code for r in year_end.reasons}
     town.close()
 
 
