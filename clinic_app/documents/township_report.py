@@ -282,6 +282,7 @@ YEAR_END_LABELS = {
     "not_paid": ("超支不补", "not paid (over the quota)"),
     "returned_to_fund": ("留存医保基金", "stays with the fund"),
     "total_funding": ("筹资总额", "total funding"),
+    "unsigned_fee_for_service": ("未签约居民按项目付费", "unsigned residents' fee-for-service"),
     "secondary_pool": ("二次分配资金池", "secondary distribution pool"),
     "employee_budget": ("职工医保预算", "employee budget"),
     "employee_clearing": ("职工医保年终清算 (负数为追回)", "employee clearing (negative: taken back)"),
@@ -317,7 +318,7 @@ def year_end_rows(year_end: YearSettlement) -> list[tuple[str, Money]]:
         if (
             key in _YEAR_END_ALWAYS
             or amount != ZERO
-            or (key == "secondary_pool" and year_end.variant == "hunan_reform")
+            or (key in ("unsigned_fee_for_service", "secondary_pool") and year_end.variant == "hunan_reform")
             or (shared and key in _OVERSPEND_SHARED)
             or (employees and key in _EMPLOYEES)
         ):

@@ -256,6 +256,9 @@ class YearSettlement:
     """Hunan reform: insured residents x base capitation."""
     secondary_pool: Money = ZERO
     """Hunan reform: total funding - capitation paid - fee-for-service of unsigned residents."""
+    unsigned_fee_for_service: Money = ZERO
+    """Hunan reform: the unsigned residents' fee-for-service of the period, which the pool takes
+    off: shown, so the paper says how the pool was reached."""
     signed_employees: int = 0
     """Hunan reform: the signed employees the employee clearing counts."""
     employee_budget: Money = ZERO
@@ -923,6 +926,7 @@ def _hunan_year(policy: Policy, inputs: YearInputs) -> YearSettlement:
         secondary_pool=pool,
         overspend=max(ZERO, totals.fund_payable - budget),
         facility_bears=max(ZERO, totals.fund_payable - budget),
+        unsigned_fee_for_service=totals.unsigned_fee_for_service,
     )
     return _with_employees(result, base, inputs)
 

@@ -433,6 +433,14 @@ def test_the_reform_pool_takes_off_the_unsigned_residents_fee_for_service_not_th
     town.close()
     result = settle(capsys, tmp_path / "town", "2025-12")
     assert result["year_end"]["secondary_pool"] == "71.00"
+    # What the pool takes off is on the paper beside it: 170.00 - 85.00 - 14.00 can be checked.
+    assert year_end.unsigned_fee_for_service == Money.parse("14.00")
+    assert result["year_end"]["unsigned_fee_for_service"] == "14.00"
+    from clinic_app.documents.township_report import township_pdf
+    from tests.documents.pdftext import text_of
+
+    paper = " ".join(text_of(township_pdf(report)).split())
+    assert "未签约居民按项目付费 14.00" in paper and "二次分配资金池 71.00" in paper
     assert result["total"]["year_to_date"]["fee_for_service"] == "49.00"
 
 
