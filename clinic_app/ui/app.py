@@ -772,6 +772,9 @@ def show_fitted(window: QWidget) -> None:
     else:
         window.resize(width, height)
     window.show()  # one way to show, maximised or not (what a hook on show() sees)
+    # Where no window manager gives it the keyboard (an X server alone, as under xvfb-run), the
+    # shortcuts and typing did nothing until a click; elsewhere the window shown is active already.
+    window.activateWindow()
 
 
 def run_and_wait(worker: Worker, work: Callable[[], Any]) -> Any:

@@ -580,6 +580,28 @@ def test_the_main_window_starts_whole_on_small_screens(qtbot, room, maximised) -
         assert (window.width(), window.height()) == room
 
 
+@pytest.mark.skipif(shutil.which("xvfb-run") is None, reason="needs xvfb-run (./dev installs it)")
+def test_the_main_window_has_the_keyboard_where_no_window_manager_gives_it() -> None:
+    """Under xvfb-run (`./dev app` on a machine without a screen) no window manager activates a
+    window: the shortcuts (F2, Ctrl+Enter) and typing did nothing until a click (rev20e F1)."""
+    run = textwrap.dedent("""
+        from PySide6.QtCore import QTimer
+        from PySide6.QtWidgets import QApplication, QMainWindow
+        import clinic_app.ui.app as app_module
+        app = QApplication([])
+        window = QMainWindow()
+        app_module.show_fitted(window)
+        QTimer.singleShot(500, lambda: (print("active", QApplication.activeWindow() is window), app.quit()))
+        app.exec()
+    """)
+    env = {key: value for key, value in os.environ.items() if key not in ("QT_QPA_PLATFORM", "DISPLAY")}
+    done = subprocess.run(
+        ["xvfb-run", "-a", "-s", "-screen 0 1366x768x24", sys.executable, "-c", run],
+        capture_output=True, text=True, env={**env, "QT_QPA_PLATFORM": "xcb"}, timeout=120,
+    )
+    assert "active True" in done.stdout, done.stdout + done.stderr
+
+
 @pytest.mark.skipif(not hasattr(__import__("signal"), "SIGTERM") or sys.platform == "win32", reason="POSIX signals")
 def test_sigterm_closes_the_app_the_normal_way_with_its_exit_backup(data_folder: Path) -> None:
     """A Linux session ending (or `kill`) sends SIGTERM: the app closes as if quit, not killed."""
