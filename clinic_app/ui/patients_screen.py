@@ -357,15 +357,20 @@ class PatientsScreen(QWidget):
             self.show_patient(patient)
 
     def show_patient(self, patient: PatientRecord | None) -> None:
-        self.current = patient
+        before, self.current = self.current, patient
         self.edit_button.setEnabled(patient is not None)
         self.enrol_button.setEnabled(patient is not None)
-        if patient is None:
-            for label in (self.name, self.id_number, self.contact, self.enrolment, self.usage, self.next_year):
+        if patient is None or before is None or before.id != patient.id:
+            # Until this patient's are read (the worker busy: a backup's step, a slow disk), not the
+            # last one's usage and package fees under this one's name: 冲销 took the last one's fee.
+            for label in (self.enrolment, self.usage, self.next_year):
                 label.clear()
             self.details_form.setRowVisible(self.next_year, False)
-            self.history.set_rows([])
             self._packages_loaded([])
+        if patient is None:
+            for label in (self.name, self.id_number, self.contact):
+                label.clear()
+            self.history.set_rows([])
             return
         self.name.setText(f"{patient.name}  {labels.sex(patient.sex)}  {labels.category(patient.category, self.context.language)}  {patient.psn_no}")
         self.id_number.setText(mask_resident_id(patient.id_number))

@@ -135,6 +135,31 @@ def test_a_reversal_needs_a_reason_and_a_yes_then_shows_reversed(qtbot, context,
     wait_idle(qtbot, worker)
 
 
+def test_another_patient_chosen_shows_none_of_the_last_one_s_fees_while_theirs_are_read(qtbot, context, session, worker) -> None:  # type: ignore[no-untyped-def]
+    """The worker busy (a backup's step, a slow disk) as 王五 is chosen after 张三丰: the details
+    said 王五 over 张三丰's usage and package fee until 王五's were read, and 冲销 reversed
+    张三丰's fee (8.00 back to a patient) while 王五 was the one chosen."""
+    import threading
+
+    _paid(context, session)
+    screen = zhang_shown(qtbot, context, worker, (1366, 740))
+    with qtbot.waitSignal(screen.patients_listed, timeout=5000):
+        screen.search.setText("")
+    wait_idle(qtbot, worker)
+    names = [p.name for p in screen.model.rows]
+    assert screen.package_reverse_button.isEnabled() and "已用" in screen.usage.text()
+
+    gate = threading.Event()
+    worker.submit(lambda: gate.wait(10))  # the worker held: 王五's card waits behind it
+    screen.table.selectRow(names.index("王五"))
+    assert screen.current is not None and screen.current.name == "王五"
+    assert screen.packages.rowCount() == 0 and not screen.package_reverse_button.isEnabled()
+    assert screen.usage.text() == "" and screen.enrolment.text() == ""
+    with qtbot.waitSignal(screen.patient_shown, timeout=5000):
+        gate.set()
+    assert "已用" in screen.usage.text() and not screen.package_box.isVisible()
+
+
 def test_the_package_receipt_preview_and_the_reversal_are_in_english(qtbot, context, session, worker) -> None:  # type: ignore[no-untyped-def]
     """PackageReceiptPreview's paper, buttons and labels are ReceiptPreview's and PreviewDialog's
     strings: tr() from a subclass must still find them (PySide looks along the class's MRO)."""
