@@ -149,6 +149,8 @@ EN = {
         "Amounts recalculated ({why}): fund {old_fund} → {fund}, patient {old_patient} → {patient}",
     "尚未结算: 请告知患者新的金额, 再按 Ctrl+Enter 结算。":
         "Not settled yet: tell the patient the new amounts, then press Ctrl+Enter again to settle.",
+    "尚未结算: 金额显示后请告知患者, 再按 Ctrl+Enter 结算。":
+        "Not settled yet: once the amounts show, tell the patient, then press Ctrl+Enter again to settle.",
     "已结算 {receipt}: 总费用 {total} 元, 统筹支付 {fund} 元, 个人支付 {patient} 元 ({method})":
         "Settled {receipt}: total {total}, fund {fund}, patient {patient} ({method})",
     "已报销 {receipt}: 外院费用 {total} 元, 统筹报销 (付给患者) {fund} 元":

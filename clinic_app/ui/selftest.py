@@ -67,6 +67,7 @@ class SelfTest:
         self.session = window.context.session
         self.status = 1
         self._started = False
+        self._settle_pressed = False
         self._failed = False
 
     def say(self, text: str) -> None:
@@ -123,8 +124,17 @@ class SelfTest:
             self.fail("the self-test patient is missing from the data folder")
             return
         screen = self.window.visit
+        screen.preview_updated.connect(self._previewed)
         screen.choose_patient(patients[0])
         screen._append_line(line)
+
+    def _previewed(self, _result: object) -> None:
+        """Settle once the panel shows the visit's figures, as a doctor does (a settle pressed
+        before waits for them: `VisitScreen.settle`)."""
+        screen = self.window.visit
+        if screen.previewing() or self._settle_pressed:
+            return
+        self._settle_pressed = True
         screen.settle()
 
     def settled(self, settled: SettledVisit) -> None:

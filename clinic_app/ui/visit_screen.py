@@ -421,6 +421,10 @@ class VisitScreen(QWidget):
         self.last_settled: SettledVisit | None = None
         self.pending_entry: CatalogEntry | None = None
         self._preview_generation = 0
+        self._previewed_generation = 0
+        """The last preview come back (or failed): below `_preview_generation`, one is on its way."""
+        self._settle_held: int | None = None
+        """The preview a settle was held for (`settle`): its notice stays when the figures come."""
         self._shown_request: VisitRequest | None = None
         """The request `adjudication` (the figures on the panel) was made for."""
         self._shown_before = False
@@ -998,6 +1002,7 @@ class VisitScreen(QWidget):
         generation = self._preview_generation
         request = self.request()
         if request is None:
+            self._previewed_generation = generation
             self.adjudication = None
             self._shown_request = None
             self.panel.clear(self.tr("选择患者并添加项目后, 这里显示统筹支付和个人支付。"))
@@ -1011,6 +1016,10 @@ class VisitScreen(QWidget):
             lambda error: self._preview_failed(generation, error),
         )
 
+    def previewing(self) -> bool:
+        """A preview is on its way: the panel may still show an earlier draft's figures."""
+        return self._previewed_generation != self._preview_generation
+
     def _same_draft(self, request: VisitRequest) -> bool:
         """The figures on the panel were made for this draft (at whatever time)."""
         shown = self._shown_request
@@ -1021,6 +1030,7 @@ class VisitScreen(QWidget):
     ) -> None:
         if generation != self._preview_generation:
             return
+        self._previewed_generation = generation
         before, same = self.adjudication, self._same_draft(request)
         shown_day = self._shown_request.time.date() if self._shown_request is not None else None
         self.adjudication, self._shown_request = result, request
@@ -1028,7 +1038,7 @@ class VisitScreen(QWidget):
             # The same visit now adjudicates otherwise (the date turned, another visit was written):
             # the doctor may have told the patient the old figures.
             self._announce(before, result, request.time.date() if shown_day != request.time.date() else None, settling)
-        elif not same:
+        elif not same and self._settle_held != generation:
             self.panel.say("")  # another draft: an earlier notice is about figures no longer shown
         if shown_day is not None and shown_day != request.time.date():
             self._load_usage()  # the card's day (and year) used: of the new date
@@ -1062,6 +1072,7 @@ class VisitScreen(QWidget):
     def _preview_failed(self, generation: int, error: Exception) -> None:
         if generation != self._preview_generation:
             return
+        self._previewed_generation = generation
         self.adjudication = None
         self._shown_request = None
         self.panel.clear(self.context.message(error) if isinstance(error, UserError) else str(error))
@@ -1123,6 +1134,12 @@ class VisitScreen(QWidget):
             return
         if not self.context.operator_id:
             self.context.report(UserError("请先在窗口上方选择操作员", "choose the operator at the top first"))
+            return
+        if self.previewing() and not self._same_draft(request):
+            # The panel still shows an earlier draft's figures (another patient's, the lines before
+            # the last one added: the worker busy), and `settle` would check against none.
+            self._settle_held = self._preview_generation
+            self.panel.say(self.tr("尚未结算: 金额显示后请告知患者, 再按 Ctrl+Enter 结算。"))
             return
         self._settle(request, check_clock=True)
 

@@ -554,7 +554,7 @@
         <translation>Restored from {backup} ({entries} ledger entries). The ledger before was this backup: nothing to save</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/app.py" line="835" />
+        <location filename="../../clinic_app/ui/app.py" line="838" />
         <source>备份文件夹 {folder} 现在无法写入 (U 盘未插入、已满或写保护), 这次的备份已存到本机: {path}。请检查 U 盘。</source>
         <translation>The backup folder {folder} cannot be written now (USB stick not plugged in, full or write-protected); this backup was saved on this computer instead: {path}. Check the USB stick.</translation>
     </message>
@@ -2043,44 +2043,44 @@ This clinic's key fingerprint (the township checks it):
         <translation>Visits</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/patients_screen.py" line="395" />
+        <location filename="../../clinic_app/ui/patients_screen.py" line="400" />
         <source>{year} 年参保</source>
         <translation>Enrolment {year}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/patients_screen.py" line="398" />
+        <location filename="../../clinic_app/ui/patients_screen.py" line="403" />
         <source>{year} 年未登记</source>
         <translation>not enrolled for {year}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/patients_screen.py" line="401" />
+        <location filename="../../clinic_app/ui/patients_screen.py" line="406" />
         <source>定点 {places}; 家庭医生签约: {signed}</source>
         <translation>designated {places}; family doctor signed: {signed}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/patients_screen.py" line="406" />
+        <location filename="../../clinic_app/ui/patients_screen.py" line="411" />
         <source>{year} 年: 本政策统筹不支付此参保类别</source>
         <translation>{year}: not covered by this policy</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/patients_screen.py" line="408" />
-        <location filename="../../clinic_app/ui/patients_screen.py" line="409" />
+        <location filename="../../clinic_app/ui/patients_screen.py" line="413" />
+        <location filename="../../clinic_app/ui/patients_screen.py" line="414" />
         <source>不限</source>
         <translation>no cap</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/patients_screen.py" line="411" />
+        <location filename="../../clinic_app/ui/patients_screen.py" line="416" />
         <source>{year} 年已用 {used} 元, 限额 {cap}, 剩余 {left}</source>
         <translation>{year}: {used} used, cap {cap}, {left} left</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/patients_screen.py" line="524" />
+        <location filename="../../clinic_app/ui/patients_screen.py" line="529" />
         <source>已保存。{name} 在已导出的 {months} 月结中有记录, 那里的姓名或身份证号码仍是修改前的: 请在“月结”中重新导出这些月份 (修订版号加一, 乡镇卫生院以新版为准)</source>
         <translation>Saved. {name} has entries in the statements already exported for {months}, which still give the name or ID number as it was before: export those months again in Month end (the revision goes up by one; the township takes the newer one)</translation>
     </message>
     <message>
         <location filename="../../clinic_app/ui/patients_screen.py" line="90" />
-        <location filename="../../clinic_app/ui/patients_screen.py" line="469" />
+        <location filename="../../clinic_app/ui/patients_screen.py" line="474" />
         <source>已冲销, 冲销收据号 {receipt}</source>
         <translation>Reversed; reversal receipt {receipt}</translation>
     </message>
@@ -3434,43 +3434,43 @@ Leave it empty if no package fee was taken or it is not known: package receipts 
 <context>
     <name>VisitScreen</name>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="435" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="439" />
         <source>身份证号 / 姓名 / 拼音首字母 / 电话 (F2)</source>
         <translation>ID no. / name / pinyin / phone (F2)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="441" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="445" />
         <source>新患者…</source>
         <translation>New patient…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="444" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="448" />
         <source>查找患者</source>
         <translation>Find patient</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="472" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="476" />
         <source>转诊…</source>
         <translation>Referral…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="474" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="478" />
         <source>外院票据报销…</source>
         <translation>Outside receipt…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="484" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="488" />
         <source>项目编码 / 名称 / 拼音首字母 (F3)</source>
         <translation>Item code / name / pinyin initials (F3)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="491" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="495" />
         <source>添加</source>
         <translation>Add</translation>
     </message>
     <message>
         <location filename="../../clinic_app/ui/visit_screen.py" line="129" />
-        <location filename="../../clinic_app/ui/visit_screen.py" line="499" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="503" />
         <source>数量</source>
         <translation>Qty</translation>
     </message>
@@ -3525,179 +3525,184 @@ Leave it empty if no package fee was taken or it is not known: package receipts 
         <translation>None</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="465" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="469" />
         <source>身份核验</source>
         <translation>Identity checked on</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="534" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="538" />
         <source>收费项目 (Enter 改数量, F4 除外, Delete 删除选中行)</source>
         <translation>Items (Enter: quantity, F4: exclusion, Delete: remove)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="549" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="553" />
         <source>诊断</source>
         <translation>Diagnosis</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="558" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="562" />
         <source>账户持有人姓名</source>
         <translation>Account holder's name</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="568" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="572" />
         <source>与患者关系…</source>
         <translation>Relation to patient…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="571" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="575" />
         <source>账户持有人是患者的配偶、父母或子女</source>
         <translation>The account holder is the patient's spouse, parent or child</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="573" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="577" />
         <source>急诊</source>
         <translation>Emergency</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="574" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="578" />
         <source>转诊</source>
         <translation>Referral</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="575" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="579" />
         <source>市外</source>
         <translation>Out of city</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="598" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="602" />
         <source>结算 (Ctrl+Enter)</source>
         <translation>Settle (Ctrl+Enter)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="602" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="606" />
         <source>打印收据</source>
         <translation>Print receipt</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="605" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="609" />
         <source>新接诊 (Ctrl+N)</source>
         <translation>New visit (Ctrl+N)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="698" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="702" />
         <source>换患者</source>
         <translation>Another patient</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="699" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="703" />
         <source>{a} 的接诊已填写 {n} 项, 还未结算。把这些项目和诊断转给 {b} 吗?
 选 “否” 继续 {a} 的接诊。</source>
         <translation>The visit of {a} has {n} items entered and is not settled. Move these items and the diagnosis to {b}?
 Choose No to go on with the visit of {a}.</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="782" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="786" />
         <source>没有找到 “{text}”: 按 Enter 登记新患者</source>
         <translation>No one found for "{text}": press Enter to register a new patient</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="788" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="792" />
         <source>已登记新患者 {name}</source>
         <translation>New patient {name} registered</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="799" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="803" />
         <source>转诊已登记</source>
         <translation>Referral recorded</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="858" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="862" />
         <source>请输入项目编码或名称</source>
         <translation>Enter an item code or name</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="1003" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="1008" />
         <source>选择患者并添加项目后, 这里显示统筹支付和个人支付。</source>
         <translation>Choose a patient and add items to see what the fund and the patient pay.</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="1044" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="1054" />
         <source>日期已变为 {day}</source>
         <translation>the date is now {day}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="1046" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="1056" />
         <source>患者的记录已有变化</source>
         <translation>the patient's records changed</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="1048" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="1058" />
         <source>金额已重新计算 ({why}): 统筹支付 {old_fund} → {fund} 元, 个人支付 {old_patient} → {patient} 元</source>
         <translation>Amounts recalculated ({why}): fund {old_fund} → {fund}, patient {old_patient} → {patient}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="1052" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="1062" />
         <source>尚未结算: 请告知患者新的金额, 再按 Ctrl+Enter 结算。</source>
         <translation>Not settled yet: tell the patient the new amounts, then press Ctrl+Enter again to settle.</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="1081" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="1092" />
         <source>除外原因正在选择: 按 Enter 确认 (或 Esc 取消) 后再结算</source>
         <translation>An exclusion is being chosen: press Enter to confirm (or Esc to cancel), then settle</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="1083" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="1094" />
         <source>数量正在修改: 按 Enter 确认 (或 Esc 取消) 后再结算</source>
         <translation>A quantity is being changed: press Enter to confirm (or Esc to cancel), then settle</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="1091" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="1102" />
         <source>查找栏中的 “{text}” 还未选定: 按 Enter 选择患者, 或按 Esc 回到 {name} 后再结算</source>
         <translation>"{text}" in the search is not chosen yet: press Enter to choose the patient, or Esc to go back to {name}, then settle</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="1101" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="1112" />
         <source>“{item}” 已输入但未添加: 按 Enter 添加, 或清空项目栏后再结算</source>
         <translation>"{item}" is typed but not added: press Enter to add it, or clear the item field, then settle</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="1164" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="1142" />
+        <source>尚未结算: 金额显示后请告知患者, 再按 Ctrl+Enter 结算。</source>
+        <translation>Not settled yet: once the amounts show, tell the patient, then press Ctrl+Enter again to settle.</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/visit_screen.py" line="1181" />
         <source>已报销 {receipt}: 外院费用 {total} 元, 统筹报销 (付给患者) {fund} 元</source>
         <translation>Reimbursed {receipt}: billed elsewhere {total}, paid back by the fund {fund}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="1170" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="1187" />
         <source> (计入 {year} 年度)</source>
         <translation> (counted in {year})</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="1176" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="1193" />
         <source>已结算 {receipt}: 总费用 {total} 元, 统筹支付 {fund} 元, 个人支付 {patient} 元 ({method})</source>
         <translation>Settled {receipt}: total {total}, fund {fund}, patient {patient} ({method})</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="1182" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="1199" />
         <source>其中账户支付 {account} 元, 现金支付 {cash} 元 (个人账户不支付公共卫生等费用)</source>
         <translation>of which {account} from the account and {cash} in cash (a personal account does not pay public-health and similar costs)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="1208" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="1225" />
         <source>已填写的收费项目或诊断还未结算。放弃它们, 开始新接诊吗?</source>
         <translation>The items or diagnosis entered are not settled. Discard them and start a new visit?</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="1214" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="1231" />
         <source>新接诊</source>
         <translation>New visit</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="1299" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="1316" />
         <source>收费目录已更新: 本次接诊已按新目录重新计价 {n} 项</source>
         <translation>The catalogue was updated: {n} items of this visit now have the new prices</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/visit_screen.py" line="1204" />
+        <location filename="../../clinic_app/ui/visit_screen.py" line="1221" />
         <source>{name} 的接诊还未结算 ({n} 项)。放弃这些项目, 开始新接诊吗?</source>
         <translation>The visit of {name} is not settled ({n} items). Discard these items and start a new visit?</translation>
     </message>

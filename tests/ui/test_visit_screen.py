@@ -818,6 +818,36 @@ def test_a_visit_written_elsewhere_since_the_preview_stops_the_settle_too(qtbot,
     assert "患者的记录已有变化" in screen.panel.notice.text() and "统筹支付 60.00 → 0.00 元" in screen.panel.notice.text()
 
 
+def test_a_settle_while_the_panel_shows_an_earlier_draft_s_figures_waits_for_this_one_s(qtbot, context, session, worker) -> None:  # type: ignore[no-untyped-def]
+    """A line added and Ctrl+Enter pressed while the worker was busy (a backup's step, a slow
+    disk): the panel still showed the figures before the line (10.00) and the visit was written at
+    others (110.00) unchecked, the figures it was checked against being another draft's."""
+    import threading
+
+    from clinic_app.domain.money import Money
+    from clinic_app.domain.records import DraftLine
+
+    screen = make_screen(qtbot, context)
+    choose_by_typing(qtbot, screen, "zsf")
+    assert screen.panel.total.text() == "10.00"
+    before = session.count_entries(EntryFilter())
+    settled: list[object] = []
+    screen.visit_settled.connect(settled.append)
+    gate = threading.Event()
+    worker.submit(lambda: gate.wait(10))  # the worker held: the new draft's preview waits behind it
+    screen._append_line(DraftLine("阿莫西林胶囊", "drug", Fraction(1), Money.parse("100.00"), coverage="covered"))
+    qtbot.keyClick(screen, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    assert screen.panel.total.text() == "10.00"
+    gate.set()
+    wait_idle(qtbot, worker)
+    assert settled == [] and session.count_entries(EntryFilter()) == before  # not written unseen
+    assert screen.panel.total.text() == "110.00" and "尚未结算" in screen.panel.notice.text()
+    # Shown now: the next Ctrl+Enter settles them.
+    with qtbot.waitSignal(screen.visit_settled, timeout=5000) as done:
+        qtbot.keyClick(screen, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    assert str(done.args[0].entry.total) == "110.00" and not screen.panel.notice.isVisible()
+
+
 def draft_then_new_price(qtbot, screen: VisitScreen, session, tmp_path, quantity: str, column: str = "", cell: str = "") -> None:  # type: ignore[no-untyped-def]
     """张三丰's draft with YP0001 x `quantity`, then a price list giving it 9.90 (and `column` `cell`)
     imported, as 设置 does."""

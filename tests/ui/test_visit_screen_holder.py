@@ -180,7 +180,8 @@ def test_a_holder_typed_then_another_method_chosen_is_not_written(qtbot, context
     family_visit(qtbot, screen, worker, patient)
     screen.account_holder.setText("刘桂兰")
     choose_relation(screen, "spouse")
-    screen.payment.setCurrentIndex(screen.payment.findData("account"))  # the patient's own account after all
+    with qtbot.waitSignal(screen.preview_updated, timeout=5000):  # its figures shown before the settle
+        screen.payment.setCurrentIndex(screen.payment.findData("account"))  # the patient's own account after all
     assert not screen.account_holder.isVisible() and not screen.account_relation.isVisible()
     with qtbot.waitSignal(screen.visit_settled, timeout=5000) as settled:
         screen.settle()
