@@ -267,8 +267,18 @@ class DayCloseDialog(QDialog):
         self.preview = preview
 
     def load(self) -> None:
+        # Until the day's own come (the worker busy: a backup's step, a slow disk), not the day
+        # before's 应交款 beside the day now typed.
+        self.totals = None
+        self.figures.clear()
+        self.print_button.setEnabled(False)
+        self.ledger_button.setEnabled(False)
         session, day = self.context.session, _pydate(self.day.date())
-        self.context.run(lambda: session.day_totals(day), self.show_totals)
+        self.context.run(lambda: session.day_totals(day), lambda totals: self._counted(day, totals))
+
+    def _counted(self, day: dt.date, totals: DayTotals) -> None:
+        if day == _pydate(self.day.date()):  # else another day was typed since: its totals are on their way
+            self.show_totals(totals)
 
     def show_totals(self, totals: DayTotals) -> None:
         self.totals = totals

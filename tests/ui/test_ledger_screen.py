@@ -113,6 +113,32 @@ def test_day_close_sums_by_payment_method(qtbot, context, session, worker) -> No
     assert f"总费用 {totals.total} 元" in dialog.figures.text()
 
 
+def test_the_day_close_shows_no_figures_of_a_day_left_while_the_day_typed_is_counted(qtbot, context, session, worker) -> None:  # type: ignore[no-untyped-def]
+    """Another day typed while the worker was busy (a backup's step, a slow disk): the figures of
+    the day before, 应交款 with them, stood beside the day typed until its own came."""
+    import threading
+
+    settled = settle_many(session, 3)
+    day = settled[0].entry.time.date()
+    dialog = DayCloseDialog(context, day)
+    qtbot.addWidget(dialog)
+    wait_idle(qtbot, worker)
+    assert dialog.totals is not None and dialog.totals.visits >= 1 and "应交款" in dialog.figures.text()
+    shown: list[dt.date] = []
+    show = dialog.show_totals
+    dialog.show_totals = lambda totals: (shown.append(totals.day), show(totals))  # type: ignore[method-assign]
+    gate = threading.Event()
+    worker.submit(lambda: gate.wait(10))  # the worker held: the new day's totals wait behind it
+    dialog.day.setDate(dialog.day.date().addDays(-401))
+    dialog.day.setDate(dialog.day.date().addDays(1))  # and on to the next: the day between not shown either
+    assert dialog.figures.text() == "" and dialog.totals is None and not dialog.print_button.isEnabled()
+    gate.set()
+    wait_idle(qtbot, worker)
+    assert dialog.totals is not None and dialog.totals.day == dialog.day.date().toPython() and dialog.totals.visits == 0
+    assert "就诊 0 笔" in dialog.figures.text() and dialog.print_button.isEnabled()
+    assert shown == [dialog.totals.day]
+
+
 def test_the_day_close_s_and_the_filter_s_dates_are_the_dates_typed(qtbot, context, worker) -> None:  # type: ignore[no-untyped-def]
     # Yesterday's close typed as 2026-03-09 showed another day's (Qt took the dash after the year
     # as a move to the next part once more); the ledger's dates the same.
