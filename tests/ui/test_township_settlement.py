@@ -171,6 +171,40 @@ def test_signed_counts_and_score_are_stored_and_the_report_is_written(
     assert "写出的本月月报不同" not in screen.notes.text()
 
 
+def test_a_month_chosen_while_its_report_is_made_takes_none_of_the_month_before_s_counts_or_report(
+    qtbot, worker, settled_town, tmp_path
+) -> None:  # type: ignore[no-untyped-def]
+    """April chosen after March, its report on its way (a township's takes seconds, more behind a
+    backup's step): March's boxes, still on screen, were stored as April's counts by 保存签约人数
+    (or Enter in a box), and 写出月报 wrote March's report."""
+    import threading
+
+    from tests.ui.conftest import wait_idle
+
+    town, _ = settled_town
+    screen = SettlementScreen(_context(town, worker))
+    qtbot.addWidget(screen)
+    with qtbot.waitSignal(screen.report_shown, timeout=15000):
+        screen.choose_month("2025-03")
+    assert screen.save_signed_button.isEnabled() and screen.write_button.isEnabled()
+    gate = threading.Event()
+    worker.submit(lambda: gate.wait(10))  # the worker held: April's report waits behind it
+    screen.choose_month("2025-04")
+    buttons = (screen.write_button, screen.save_signed_button, screen.save_score_button, screen.distribution_button)
+    meanwhile = (screen.report, [button.isEnabled() for button in buttons])
+    screen.signed_boxes["V201"].setValue(120)  # March's box
+    screen.save_signed()  # as Enter in the box does
+    out = tmp_path / "reports"
+    out.mkdir()
+    screen.write_report(out)
+    gate.set()
+    wait_idle(qtbot, worker)
+    assert screen.report is not None and screen.report.month == "2025-04"
+    assert not any(line.signed_entered for line in screen.report.lines)
+    assert list(out.iterdir()) == [] and all(button.isEnabled() for button in buttons)
+    assert meanwhile == (None, [False] * len(buttons))  # none of it offered while April's was on its way
+
+
 def test_assessment_entries_are_saved_and_scored_as_the_service_scores_them(qtbot, worker, tmp_path) -> None:  # type: ignore[no-untyped-def]
     from tests.ui.test_township_assessment import reform_town
 

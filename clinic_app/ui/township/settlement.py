@@ -645,6 +645,14 @@ class SettlementScreen(QWidget):
         self._generation += 1
         generation, session = self._generation, self.context.session
         self.heading.setText(self.tr("正在结算 {month}…").format(month=month))
+        if self.report is not None and self.report.month != month:
+            # Until this month's report comes (a township's takes seconds, more behind a backup's
+            # step) the counts, the score and the report on screen are the month before's: 保存签约人数
+            # stored them as the month chosen's, and 写出月报 wrote the month before's.  (The same
+            # month read again after a save keeps them: its button, focused, keeps the focus.)
+            self.report = None
+            for button in self._report_buttons():
+                button.setEnabled(False)
         self.context.run(
             lambda: month_report(session, month),
             lambda report: self._shown(generation, report),
@@ -692,8 +700,13 @@ class SettlementScreen(QWidget):
         self._share_height()
         self._fill_entries(report)
         self._draw(report)
-        self.write_button.setEnabled(True)
+        for button in self._report_buttons():
+            button.setEnabled(True)
         emit(self.report_shown, report)
+
+    def _report_buttons(self) -> tuple[QPushButton, ...]:
+        """What acts on the month's report shown: off while another month's is on its way."""
+        return (self.write_button, self.save_signed_button, self.save_score_button, self.distribution_button, self.overspend_button)
 
     def _divider_moved(self) -> None:
         self.divider_moved = True
@@ -752,7 +765,6 @@ class SettlementScreen(QWidget):
         self.score.setText("" if report.score is None else format_fraction(report.score))
         self.distribution.setText(self.distribution_words(report, short=True))
         self.distribution.setToolTip(self.distribution_words(report))
-        self.distribution_button.setEnabled(True)
         shaoyang_close = report.year_end is not None and report.variant == "shaoyang2019"
         self.overspend_row.setVisible(shaoyang_close)
         entered = report.policy_overspend
@@ -927,17 +939,18 @@ class SettlementScreen(QWidget):
         self.save_signed()
 
     def save_signed(self) -> None:
-        month = self.month.currentData()
+        """The counts in the boxes, for the month whose report they came with (Enter in a box too)."""
         counts = {code: box.value() for code, box in self.signed_boxes.items()}
-        if not month or not counts:
+        if self.report is None or not counts:
             return
+        month = self.report.month
         session = self.context.session
         self.context.run(lambda: enter_signed(session, month, counts), lambda _: self._saved(self.tr("签约人数已保存")))
 
     def save_score(self) -> None:
-        month, text = self.month.currentData(), self.score.text()
-        if not month:
+        if self.report is None:
             return
+        month, text = self.report.month, self.score.text()
         session, year = self.context.session, int(month[:4])
         self.context.run(lambda: enter_score(session, year, parse_score(text)), lambda _: self._saved(self.tr("考核分已保存")))
 
