@@ -218,3 +218,33 @@ def test_a_refused_baseline_given_the_focus_is_scrolled_into_sight(qtbot, worker
     tab.idle()
     assert QApplication.focusWidget() is screen.burden
     assert in_sight(screen.burden) and in_sight(screen.notes[screen.burden])
+
+
+def test_a_year_chosen_is_saved_only_once_its_entries_are_in_the_form(qtbot, worker, town) -> None:  # type: ignore[no-untyped-def]
+    """2026 chosen after 2025 while the worker was busy (a backup's step, a slow disk): 保存并计算
+    stored 2025's entries, still in the form, as 2026's, and 2026's own then came into the form
+    over them: the form said 40 where 35 was stored."""
+    import threading
+
+    tab = Tab(qtbot, worker, town)
+    code = town.require_clinic().code
+    _baselines(tab, burden="35")
+    tab.save()
+    tab.screen.year.setValue(2026)
+    tab.idle()
+    _baselines(tab, burden="40")
+    tab.save()
+    stored = store.assessment_inputs(town.db, 2026, code)
+    assert stored is not None and tab.errors == []
+    tab.screen.year.setValue(2025)
+    tab.idle()
+    assert tab.screen.burden.text() == "35"
+
+    gate = threading.Event()
+    worker.submit(lambda: gate.wait(10))  # the worker held: 2026's entries wait behind it
+    tab.screen.year.setValue(2026)
+    tab.screen.save_button.click()
+    gate.set()
+    tab.idle()
+    assert store.assessment_inputs(town.db, 2026, code) == stored  # 2025's not stored as 2026's
+    assert tab.screen.burden.text() == "40" and tab.screen.save_button.isEnabled()

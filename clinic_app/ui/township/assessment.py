@@ -325,9 +325,15 @@ class AssessmentScreen(QWidget):
             entered = stored_assessment_inputs(session, year)
             return entered, (assessment(session, year) if entered is not None else None)
 
-        self.context.run(work, self._loaded)
+        # Until the year's entries are in the form (the worker busy: a backup's step, a slow disk),
+        # saving stored the year before's as this one's, and its own then came over them unsaved.
+        self.save_button.setEnabled(False)
+        self.context.run(work, lambda pair: self._loaded(year, pair))
 
-    def _loaded(self, pair: tuple[HandEntered | None, Assessed | None]) -> None:
+    def _loaded(self, year: int, pair: tuple[HandEntered | None, Assessed | None]) -> None:
+        if year != self.year.value():
+            return  # another year was chosen since: its entries are on their way
+        self.save_button.setEnabled(True)
         entered, result = pair
         if entered is not None:
             self.fill(entered)
