@@ -511,6 +511,8 @@ class PatientsScreen(QWidget):
         patient, year, session = self.current, self.context.today().year, self.context.session
 
         def opened(current: Enrolment | None) -> None:
+            if self.current is None or self.current.id != patient.id:
+                return  # another patient chosen while it was read (the worker busy): not the one left's
             dialog = EnrolmentDialog(self.context, patient, year, current, self)
             dialog.accepted.connect(lambda: self._saved(patient))  # 接诊 reads the new signing too
             self.dialog = dialog

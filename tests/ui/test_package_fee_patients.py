@@ -160,6 +160,25 @@ def test_another_patient_chosen_shows_none_of_the_last_one_s_fees_while_theirs_a
     assert "已用" in screen.usage.text() and not screen.package_box.isVisible()
 
 
+def test_the_enrolment_form_asked_for_does_not_open_once_another_patient_is_chosen(qtbot, context, session, worker) -> None:  # type: ignore[no-untyped-def]
+    """年度参保登记… pressed on 张三丰, then 王五 chosen before the form was read (the worker busy):
+    张三丰's form opened over 王五's details, its package fee to be taken for the patient left."""
+    import threading
+
+    screen = zhang_shown(qtbot, context, worker, (1366, 740))
+    with qtbot.waitSignal(screen.patients_listed, timeout=5000):
+        screen.search.setText("")
+    wait_idle(qtbot, worker)
+    gate = threading.Event()
+    worker.submit(lambda: gate.wait(10))  # the worker held: the form's enrolment waits behind it
+    screen.edit_enrolment()
+    screen.table.selectRow([p.name for p in screen.model.rows].index("王五"))
+    gate.set()
+    wait_idle(qtbot, worker)
+    assert screen.current is not None and screen.current.name == "王五"
+    assert screen.dialog is None
+
+
 def test_the_package_receipt_preview_and_the_reversal_are_in_english(qtbot, context, session, worker) -> None:  # type: ignore[no-untyped-def]
     """PackageReceiptPreview's paper, buttons and labels are ReceiptPreview's and PreviewDialog's
     strings: tr() from a subclass must still find them (PySide looks along the class's MRO)."""
