@@ -433,9 +433,12 @@ class SettingsScreen(QWidget):
             folder = str(backup.backup_dir(session))
             return session.operators(active_only=False), folder, continuation.may_continue(session)
 
-        self.context.run(read, self._loaded)
+        typed = self.backup_folder.text()
+        self.context.run(read, lambda read: self._loaded(read, typed))
 
-    def _loaded(self, read: tuple[list[Operator], str, bool]) -> None:
+    def _loaded(self, read: tuple[list[Operator], str, bool], typed: str) -> None:
+        """`typed`: the backup folder in its field when this was read; chosen or typed over since
+        (the worker busy), the field keeps it: it read the folder before, while the new one was stored."""
         operators, folder, may_continue = read
         if may_continue:  # never hidden again here: after continuing, its note says what the township does next
             self._other_form.setRowVisible(self._continue_row, True)
@@ -448,7 +451,8 @@ class SettingsScreen(QWidget):
             if chosen is not None and op.id == chosen.id:
                 self.operator_list.setCurrentItem(item)  # still chosen after 停用: 启用 undoes it
         self._follow_operator()
-        self.backup_folder.setText(folder)
+        if self.backup_folder.text() == typed:
+            self.backup_folder.setText(folder)
         emit(self.operators_loaded, len(operators))
 
     def add_operator(self) -> None:

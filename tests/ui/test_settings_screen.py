@@ -229,6 +229,28 @@ def test_back_up_now_writes_a_copy(qtbot, context, session, worker, tmp_path) ->
     assert session.setting("backup_dir") == str(tmp_path / "usb")
 
 
+def test_a_backup_folder_chosen_while_the_operators_are_read_stays_in_its_field(qtbot, context, session, worker, tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """A folder chosen while the worker was busy (a backup's step, a slow disk) after an operator was
+    added: it was stored, and the list read before it put the folder before back in the field, where
+    立即备份 then took it (and stored it again)."""
+    import threading
+
+    from PySide6.QtWidgets import QFileDialog
+
+    screen = make_screen(qtbot, context, worker)
+    before = screen.backup_folder.text()
+    (tmp_path / "usb").mkdir()
+    monkeypatch.setattr(QFileDialog, "getExistingDirectory", lambda *_args: str(tmp_path / "usb"))
+    gate = threading.Event()
+    worker.submit(lambda: gate.wait(10))  # the worker held: the list read behind it
+    screen.load()  # as after 添加 or 停用
+    screen.choose_backup_folder()
+    gate.set()
+    wait_idle(qtbot, worker)
+    assert session.setting("backup_dir") == str(tmp_path / "usb") != before
+    assert screen.backup_folder.text() == str(tmp_path / "usb")
+
+
 def test_back_up_now_into_the_data_folder_s_own_backups_does_not_tie_it_to_this_path(qtbot, context, session, worker, tmp_path) -> None:  # type: ignore[no-untyped-def]
     """立即备份 with the folder shown (the data folder's own) stored that path: moved or copied, the data
     folder went on backing up to the old place, or said every day to check a USB stick it never had."""
