@@ -467,6 +467,10 @@ class LiveSearch(QWidget):
             self._item_activated(item)
 
     def _item_activated(self, item: QListWidgetItem) -> None:
+        # A row picked in the list wins over an Enter waiting for matches, as in the popup: the
+        # doctor who clicked 李四 when Enter seemed to do nothing (the worker busy) got the first
+        # match of the text when it came, another patient.
+        self._enter_ahead = -1
         row = item.data(Qt.ItemDataRole.UserRole)
         self.results.hide()
         emit(self.chosen, row)

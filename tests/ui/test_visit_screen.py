@@ -463,6 +463,29 @@ def test_enter_ahead_of_the_matches_never_takes_an_earlier_text_s_match(qtbot, c
     assert screen.pending_entry.code == "YP0012"
 
 
+def test_a_match_picked_in_the_list_wins_over_an_enter_waiting_for_the_text_s_matches(qtbot, context, worker) -> None:  # type: ignore[no-untyped-def]
+    """Enter on "zsf" did nothing while the worker was busy (a backup's step, a slow disk), so the
+    doctor picked 李四, still listed for "ls": 张三丰, the first match of "zsf", came and took the
+    visit from 李四 when the matches did."""
+    import threading
+
+    screen = make_active_screen(qtbot, context)
+    with qtbot.waitSignal(screen.patient_search.results_shown, timeout=5000):
+        qtbot.keyClicks(screen.patient_search.edit, "ls")
+    gate = threading.Event()
+    worker.submit(lambda: gate.wait(10))  # the worker held: the matches of the text typed on wait behind it
+    screen.patient_search.edit.clear()
+    qtbot.keyClicks(screen.patient_search.edit, "zsf")
+    qtbot.keyClick(screen.patient_search.edit, Qt.Key.Key_Return)
+    results = screen.patient_search.results
+    assert results.item(0).data(Qt.ItemDataRole.UserRole).name == "李四"
+    results.itemActivated.emit(results.item(0))  # picked (a double-click, or Enter in the list)
+    assert screen.patient is not None and screen.patient.name == "李四"
+    gate.set()
+    wait_idle(qtbot, worker)
+    assert screen.patient is not None and screen.patient.name == "李四"
+
+
 def add_by_code(qtbot, screen: VisitScreen, code: str, quantity: str) -> None:  # type: ignore[no-untyped-def]
     screen.item_search.edit.setFocus()
     with qtbot.waitSignal(screen.item_search.results_shown, timeout=5000):
