@@ -492,6 +492,7 @@ class LiveSearch(QWidget):
                 self.results.setCurrentRow(row)
                 return True
             if key == Qt.Key.Key_Escape:
+                self._enter_ahead = -1  # nor an Enter still waiting for its matches: they come to nothing
                 listed = self.results.isVisible()
                 self.results.hide()
                 emit(self.cancelled)

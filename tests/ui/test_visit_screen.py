@@ -463,10 +463,10 @@ def test_enter_ahead_of_the_matches_never_takes_an_earlier_text_s_match(qtbot, c
     assert screen.pending_entry.code == "YP0012"
 
 
-def test_a_match_picked_in_the_list_wins_over_an_enter_waiting_for_the_text_s_matches(qtbot, context, worker) -> None:  # type: ignore[no-untyped-def]
+def test_a_match_picked_or_esc_wins_over_an_enter_waiting_for_the_text_s_matches(qtbot, context, worker) -> None:  # type: ignore[no-untyped-def]
     """Enter on "zsf" did nothing while the worker was busy (a backup's step, a slow disk), so the
-    doctor picked 李四, still listed for "ls": 张三丰, the first match of "zsf", came and took the
-    visit from 李四 when the matches did."""
+    doctor picked 李四, still listed for "ls" (or pressed Esc, back to the patient chosen):
+    张三丰, the first match of "zsf", took the visit from 李四 when the matches came."""
     import threading
 
     screen = make_active_screen(qtbot, context)
@@ -481,6 +481,18 @@ def test_a_match_picked_in_the_list_wins_over_an_enter_waiting_for_the_text_s_ma
     assert results.item(0).data(Qt.ItemDataRole.UserRole).name == "李四"
     results.itemActivated.emit(results.item(0))  # picked (a double-click, or Enter in the list)
     assert screen.patient is not None and screen.patient.name == "李四"
+    gate.set()
+    wait_idle(qtbot, worker)
+    assert screen.patient is not None and screen.patient.name == "李四"
+
+    # Esc after such an Enter: back to 李四, and the matches coming after take no one either.
+    gate.clear()
+    worker.submit(lambda: gate.wait(10))
+    screen.patient_search.edit.selectAll()
+    qtbot.keyClicks(screen.patient_search.edit, "zsf")
+    qtbot.keyClick(screen.patient_search.edit, Qt.Key.Key_Return)
+    qtbot.keyClick(screen.patient_search.edit, Qt.Key.Key_Escape)
+    assert screen.patient_search.edit.text() == "李四"
     gate.set()
     wait_idle(qtbot, worker)
     assert screen.patient is not None and screen.patient.name == "李四"
