@@ -135,6 +135,15 @@ def test_a_reversal_needs_a_reason_and_a_yes_then_shows_reversed(qtbot, context,
     wait_idle(qtbot, worker)
 
 
+def _zhang_among_all(qtbot, context, worker):  # type: ignore[no-untyped-def]
+    """张三丰 chosen, then every patient listed (the search emptied), 张三丰 still chosen."""
+    screen = zhang_shown(qtbot, context, worker, (1366, 740))
+    with qtbot.waitSignal(screen.patients_listed, timeout=5000):
+        screen.search.setText("")
+    wait_idle(qtbot, worker)
+    return screen
+
+
 def test_another_patient_chosen_shows_none_of_the_last_one_s_fees_while_theirs_are_read(qtbot, context, session, worker) -> None:  # type: ignore[no-untyped-def]
     """The worker busy (a backup's step, a slow disk) as 王五 is chosen after 张三丰: the details
     said 王五 over 张三丰's usage and package fee until 王五's were read, and 冲销 reversed
@@ -142,16 +151,12 @@ def test_another_patient_chosen_shows_none_of_the_last_one_s_fees_while_theirs_a
     import threading
 
     _paid(context, session)
-    screen = zhang_shown(qtbot, context, worker, (1366, 740))
-    with qtbot.waitSignal(screen.patients_listed, timeout=5000):
-        screen.search.setText("")
-    wait_idle(qtbot, worker)
-    names = [p.name for p in screen.model.rows]
+    screen = _zhang_among_all(qtbot, context, worker)
     assert screen.package_reverse_button.isEnabled() and "已用" in screen.usage.text()
 
     gate = threading.Event()
     worker.submit(lambda: gate.wait(10))  # the worker held: 王五's card waits behind it
-    screen.table.selectRow(names.index("王五"))
+    screen.table.selectRow([p.name for p in screen.model.rows].index("王五"))
     assert screen.current is not None and screen.current.name == "王五"
     assert screen.packages.rowCount() == 0 and not screen.package_reverse_button.isEnabled()
     assert screen.usage.text() == "" and screen.enrolment.text() == ""
@@ -165,10 +170,7 @@ def test_the_enrolment_form_asked_for_does_not_open_once_another_patient_is_chos
     张三丰's form opened over 王五's details, its package fee to be taken for the patient left."""
     import threading
 
-    screen = zhang_shown(qtbot, context, worker, (1366, 740))
-    with qtbot.waitSignal(screen.patients_listed, timeout=5000):
-        screen.search.setText("")
-    wait_idle(qtbot, worker)
+    screen = _zhang_among_all(qtbot, context, worker)
     gate = threading.Event()
     worker.submit(lambda: gate.wait(10))  # the worker held: the form's enrolment waits behind it
     screen.edit_enrolment()
