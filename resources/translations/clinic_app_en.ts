@@ -237,27 +237,27 @@
         <translation>Assessment result</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/assessment.py" line="349" />
+        <location filename="../../clinic_app/ui/township/assessment.py" line="355" />
         <source>考核录入已保存</source>
         <translation>Assessment entries saved</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/assessment.py" line="357" />
+        <location filename="../../clinic_app/ui/township/assessment.py" line="363" />
         <source>本年度的全县基准和考核录入项尚未填写: 填写左侧各项后点“保存并计算”。</source>
         <translation>This year's county baselines and assessment entries are not filled in yet: fill in the left side and press "Save and compute".</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/assessment.py" line="365" />
+        <location filename="../../clinic_app/ui/township/assessment.py" line="371" />
         <source>来自数据: 签约人数 {signed}, 有效签约 {effective}, 签约患者就诊 {visits} 人次, 医疗费 {total} 元, 个人负担 {paid} 元</source>
         <translation>From the data: {signed} signed, {effective} effectively signed, {visits} visits of signed patients, cost {total}, personal burden {paid}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/assessment.py" line="381" />
+        <location filename="../../clinic_app/ui/township/assessment.py" line="387" />
         <source>总分 {score} (加分 {bonus}, 扣分 {deductions})</source>
         <translation>Score {score} (bonus {bonus}, deductions {deductions})</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/assessment.py" line="387" />
+        <location filename="../../clinic_app/ui/township/assessment.py" line="393" />
         <source>等次: {tier}</source>
         <translation>Tier: {tier}</translation>
     </message>
@@ -443,57 +443,57 @@
         <translation>Outpatient log {day}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="278" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="288" />
         <source>就诊 {n} 笔, 冲销 {r} 笔</source>
         <translation>{n} visits, {r} reversals</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="279" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="289" />
         <source>总费用 {v} 元</source>
         <translation>Total {v} yuan</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="280" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="290" />
         <source>统筹支付 {v} 元</source>
         <translation>Fund pays {v} yuan</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="281" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="291" />
         <source>个人支付 {v} 元</source>
         <translation>Patient pays {v} yuan</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="283" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="293" />
         <source>个人支付按付款方式:</source>
         <translation>Patient share by payment method:</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="287" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="297" />
         <source>外院报销 {n} 笔 (冲销 {r} 笔), 外院费用 {t} 元, 统筹报销 (付给患者) {f} 元</source>
         <translation>{n} outside receipts reimbursed ({r} reversed): {t} billed, {f} paid back by the fund</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="291" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="301" />
         <source>外院报销 {n} 笔, 外院费用 {t} 元, 统筹报销 (付给患者) {f} 元</source>
         <translation>{n} outside receipts reimbursed: {t} billed, {f} paid back by the fund</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="294" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="304" />
         <source>家庭医生签约服务费 {n} 笔 (冲销 {r} 笔), 合计 {a} 元</source>
         <translation>{n} family doctor package fees ({r} reversed), {a} yuan in all</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="297" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="307" />
         <source>应交款 (就诊个人支付 + 签约服务费):</source>
         <translation>To hand over (visits' patient share + package fees):</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="299" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="309" />
         <source>应交款 (现金与移动支付):</source>
         <translation>To hand over (cash and mobile payment):</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="302" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="312" />
         <source>应交款 {v} 元</source>
         <translation>To hand over: {v} yuan</translation>
     </message>
@@ -1219,73 +1219,73 @@ Click "Show Details...", copy everything in it and give it to support.</translat
 <context>
     <name>LedgerScreen</name>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="326" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="336" />
         <source>日期</source>
         <translation>Date</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="344" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="354" />
         <source>患者 (姓名/拼音/身份证)</source>
         <translation>Patient (name/pinyin/ID)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="349" />
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="460" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="359" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="470" />
         <source>全部操作员</source>
         <translation>All operators</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="352" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="362" />
         <source>全部</source>
         <translation>All</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="352" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="362" />
         <source>只看作废</source>
         <translation>Voided only</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="352" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="362" />
         <source>隐藏作废</source>
         <translation>Hide voided</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="379" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="389" />
         <source>作废…</source>
         <translation>Void…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="381" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="391" />
         <source>新生儿补报…</source>
         <translation>Pay back newborn…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="383" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="393" />
         <source>重打收据</source>
         <translation>Reprint receipt</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="385" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="395" />
         <source>日结…</source>
         <translation>Day close…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="498" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="508" />
         <source>共 {n} 条</source>
         <translation>{n} entries</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="575" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="585" />
         <source>已作废, 冲销收据号 {receipt}</source>
         <translation>Voided; reversal receipt {receipt}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="590" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="600" />
         <source>已作废, 冲销收据号 {receipt}。该患者之后结算的 {receipts} 曾因这次就诊占用的统筹限额而少付统筹: 如需按作废后的限额结算, 请将其一并作废后重新结算</source>
         <translation>Voided, reversal receipt {receipt}. This patient's later visits {receipts} were paid less by the fund because of the cap this visit used: to settle them with the cap as it is after the void, void them too and settle them again</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/ledger_screen.py" line="609" />
+        <location filename="../../clinic_app/ui/ledger_screen.py" line="619" />
         <source>已补报: 统筹支付 {fund} 元, 退回 {back} 元 ({method}), 收据号 {receipt}</source>
         <translation>Paid back: fund pays {fund}, {back} back the way it was paid ({method}), receipt {receipt}</translation>
     </message>
@@ -2074,7 +2074,7 @@ This clinic's key fingerprint (the township checks it):
         <translation>{year}: {used} used, cap {cap}, {left} left</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/patients_screen.py" line="529" />
+        <location filename="../../clinic_app/ui/patients_screen.py" line="531" />
         <source>已保存。{name} 在已导出的 {months} 月结中有记录, 那里的姓名或身份证号码仍是修改前的: 请在“月结”中重新导出这些月份 (修订版号加一, 乡镇卫生院以新版为准)</source>
         <translation>Saved. {name} has entries in the statements already exported for {months}, which still give the name or ID number as it was before: export those months again in Month end (the revision goes up by one; the township takes the newer one)</translation>
     </message>
@@ -2729,7 +2729,7 @@ This clinic's key fingerprint (the township checks it):
     </message>
     <message>
         <location filename="../../clinic_app/ui/settings_screen.py" line="246" />
-        <location filename="../../clinic_app/ui/settings_screen.py" line="480" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="484" />
         <source>停用</source>
         <translation>Deactivate</translation>
     </message>
@@ -2829,129 +2829,129 @@ This clinic's key fingerprint (the township checks it):
         <translation>Clinic saved</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="445" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="448" />
         <source> (已停用)</source>
         <translation> (inactive)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="458" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="462" />
         <source>请填写操作员姓名</source>
         <translation>Enter the operator's name</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="480" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="484" />
         <source>启用</source>
         <translation>Reactivate</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="499" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="503" />
         <source>选择备份文件夹</source>
         <translation>Choose the backup folder</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="524" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="528" />
         <source>已备份到 {path}</source>
         <translation>Backed up to {path}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="568" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="572" />
         <source>正在校验备份 {path}…</source>
         <translation>Checking backup {path}…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="574" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="578" />
         <source>正在从 {path} 恢复…</source>
         <translation>Restoring from {path}…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="589" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="593" />
         <source>从备份恢复</source>
         <translation>Restore from a backup</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="615" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="619" />
         <source>选择存有本诊所月结数据文件的文件夹 (U 盘)</source>
         <translation>Choose the folder (USB stick) holding this clinic's statement data files</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="658" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="662" />
         <source>最后一张收据号</source>
         <translation>Last receipt number</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="678" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="682" />
         <source>最后一张签约服务费收据号</source>
         <translation>Last package receipt number</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="700" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="704" />
         <source>找到本诊所最新的月结: {month} 第 {revision} 版 ({path}), 签名和合计已核验。
 {month} 必须是乡镇卫生院已收到的本诊所最后一个月: 若乡镇有更晚的月份, 请先向乡镇要那个月的月结数据文件, 放进同一文件夹再接续 (否则下一份月结会被乡镇拒收)。</source>
         <translation>This clinic's newest statement found: {month} revision {revision} ({path}); its signature and totals are verified.
 {month} must be the last month the township holds from this clinic: if it holds a later one, ask the township for that month's statement data file and put it in the same folder first (or the next statement is refused by the township).</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="705" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="709" />
         <source>接续后, 新台账从第 {seq} 条开始, 结算号和收据号接着原来的编号; 同时重新登记月结中的 {people} 位患者, 并计入他们本年度此前的统筹用量。{month} 及以前的月份不能再导出。</source>
         <translation>The new ledger then starts at entry {seq}, settlement ids and receipt numbers going on from the old ones; the {people} patients the statements name are registered again, and their fund used this year so far counts. {month} and earlier months cannot be exported again.</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="710" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="714" />
         <source>现在接续吗?</source>
         <translation>Continue now?</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="714" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="718" />
         <source>从月结接续台账</source>
         <translation>Continue the ledger from a statement</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="738" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="742" />
         <source>本年度此前的统筹用量只来自 1 个月的月结 ({months})。</source>
         <translation>This year's fund used so far is counted from one month's statement only ({months}).</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="740" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="744" />
         <source>本年度此前的统筹用量来自月结 {months}。</source>
         <translation>This year's fund used so far is counted from the statements of {months}.</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="743" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="747" />
         <source>没有找到 {missing} 的月结: 这些月份在本诊所支付的统筹基金不计入年度限额。</source>
         <translation>No statement of {missing} was found: the fund paid here in those months does not count against the caps.</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="749" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="753" />
         <source>找到的月结未能从 {year} 年的第一张收据数起: 收据号从一个不会与之前重复的号码接续, 中间会空号。</source>
         <translation>The statements found do not reach back to {year}'s first receipt: receipt numbers go on after one no earlier receipt can pass, leaving a gap.</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="756" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="760" />
         <source>给出的最后一张收据号 {number} 不在月结数出的第 {counted} 号之后: 不改变收据号。</source>
         <translation>The last receipt number given, {number}, is not after {counted} the statements counted: it changes nothing.</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="762" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="766" />
         <source>收据号接在给出的最后一张收据 {number} 之后 (月结中没有 {year} 年的收据)。</source>
         <translation>Receipt numbers go on after the last receipt given, {number} (the statements show no receipt of {year}).</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="768" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="772" />
         <source>收据号接在给出的最后一张收据 {number} 之后 (月结数出到第 {counted} 号)。</source>
         <translation>Receipt numbers go on after the last receipt given, {number} (the statements counted to {counted}).</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="777" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="781" />
         <source>这是 {month} 的第 {revision} 版: 乡镇若只收到 {month} 的较早版本, 须在更换密钥之前先导入这个文件 ({file}), 否则下一份月结接不上。</source>
         <translation>This is revision {revision} of {month}: if the township has only an earlier revision of {month}, it must import this file ({file}) before it replaces the key, or the next statement will not follow.</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="783" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="787" />
         <source>{month} 是本月: 接续后本月的账已结清, 从 {day} 起才能记账。</source>
         <translation>{month} is this month: continuing closes it, and visits can be recorded from {day}.</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="793" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="797" />
         <source>台账已接续自 {month} 第 {revision} 版月结: 下一条为第 {seq} 条; 已重新登记 {added} 位患者 (本年度参保登记请在其下次就诊时补登)。
 新签名密钥指纹: {fingerprint}
 请把这个指纹电话读给乡镇卫生院: 乡镇导入下一份月结时提示密钥不同, 与村医核对指纹后点 更换该村密钥, 再导入。</source>
@@ -2960,17 +2960,17 @@ New signing key fingerprint: {fingerprint}
 Read this fingerprint out to the township by phone: its import of the next statement says the key differs; once the fingerprint is checked with the village doctor it clicks 更换该村密钥 (replace the village's key) and imports it.</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="804" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="808" />
         <source>未登记 {who}: {why}</source>
         <translation>Not registered: {who}: {why}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="726" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="730" />
         <source>没有导出月结的就诊无法恢复: 它们纸质收据上的号码会再次使用; 签约服务费收据 (QY 号) 从头编号。</source>
         <translation>Visits on no exported statement cannot be recovered: the numbers on their paper receipts will be given again; family-doctor package receipts (QY) are numbered from the start again.</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="583" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="587" />
         <source>
 
 台账中有此备份之后的 {count} 条记录 (收据 {first} 至 {last}, {days}): 恢复后它们不在台账中, 这些收据号会重新发出。</source>
@@ -2979,12 +2979,12 @@ Read this fingerprint out to the township by phone: its import of the next state
 The ledger holds {count} entries after this backup (receipts {first} to {last}, {days}): after the restore they are not in the ledger, and their receipt numbers are given out again.</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="586" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="590" />
         <source> 至 </source>
         <translation> to </translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="591" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="595" />
         <source>备份 {path} 校验通过 ({entries} 条台账)。
 
 恢复后, 这个备份之后录入的数据将不在台账中; 当前数据会先另存到数据文件夹的 backups 中。
@@ -2999,7 +2999,7 @@ The program will close the data and reopen it after the restore.{dropped}
 Restore now?</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="650" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="654" />
         <source>月结之后、数据丢失之前开出的最后一张纸质收据号 (看收据存根):
 6 位序号, 或收据上印的完整号码 (如 {example})。
 不知道请留空: 收据号接在月结数出的 {year} 年第 {counted} 号之后, 其间开出的号码会再次使用。</source>
@@ -3009,7 +3009,7 @@ Leave it empty if not known: receipt numbers go on after {year}'s {counted} the 
 and those issued since are given again.</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="655" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="659" />
         <source>月结之后、数据丢失之前开出的最后一张纸质收据号 (看收据存根):
 收据上印的完整号码 (如 {example}), 月结之后已跨年, 只写序号分不清年度。
 不知道请留空: 其间开出的号码会再次使用。</source>
@@ -3019,7 +3019,7 @@ so a sequence alone could be of either year.
 Leave it empty if not known: those issued since are given again.</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="669" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="673" />
         <source>数据丢失之前开出的最后一张签约服务费收据号 (QY 号, 看收据存根):
 6 位序号, 或收据上印的完整号码 (如 {example})。
 没有收过签约服务费或不知道请留空: 签约服务费收据从 000001 重新编号。</source>
@@ -3028,7 +3028,7 @@ its six-digit sequence, or the whole number as printed (such as {example}).
 Leave it empty if no package fee was taken or it is not known: package receipts are numbered from 000001 again.</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="674" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="678" />
         <source>数据丢失之前开出的最后一张签约服务费收据号 (QY 号, 看收据存根):
 收据上印的完整号码 (如 {example}), 月结之后已跨年, 只写序号分不清年度。
 没有收过签约服务费或不知道请留空: 签约服务费收据从 000001 重新编号。</source>
@@ -3038,82 +3038,82 @@ so a sequence alone could be of either year.
 Leave it empty if no package fee was taken or it is not known: package receipts are numbered from 000001 again.</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="709" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="713" />
         <source>原签名密钥已随数据丢失: 将生成新密钥, 需由乡镇卫生院更换登记的密钥。</source>
         <translation>The signing key was lost with the data: a new key is made, and the township must replace the registered key.</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="727" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="731" />
         <source>没有导出月结的就诊无法恢复; 签约服务费收据 (QY 号) 从头编号。</source>
         <translation>Visits on no exported statement cannot be recovered; family-doctor package receipts (QY) are numbered from the start again.</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="729" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="733" />
         <source>没有导出月结的就诊无法恢复: 它们纸质收据上的号码会再次使用。</source>
         <translation>Visits on no exported statement cannot be recovered: the numbers on their paper receipts will be given again.</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="730" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="734" />
         <source>没有导出月结的就诊无法恢复。</source>
         <translation>Visits on no exported statement cannot be recovered.</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="773" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="777" />
         <source>签约服务费收据 (QY 号) 接在给出的 {number} 之后。</source>
         <translation>Family-doctor package receipts (QY) go on after the one given, {number}.</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="823" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="827" />
         <source>界面语言已保存, 重新打开程序后生效</source>
         <translation>Language saved; it applies when the app is opened again</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="830" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="834" />
         <source>选择目录文件</source>
         <translation>Choose a catalogue file</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="831" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="835" />
         <source>目录文件 (*.xlsx *.csv *.txt *.xls);;所有文件 (*)</source>
         <translation>Catalogue files (*.xlsx *.csv *.txt *.xls);;All files (*)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="840" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="844" />
         <source>正在导入…</source>
         <translation>Importing…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="850" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="854" />
         <source>发现 {bad} 处问题, 整个文件未导入 (见下表), 改正后请重新导入</source>
         <translation>{bad} problems found; nothing was imported (see below). Fix them and import again</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="857" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="861" />
         <source>已导入 {saved} 条; 其中 {n} 种药品不是招标采购, 按自费 (医保不支付)</source>
         <translation>{saved} imported; {n} drugs bought outside the tender network are self-pay (not paid by the fund)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="860" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="864" />
         <source>已导入 {saved} 条</source>
         <translation>{saved} entries imported</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="867" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="871" />
         <source>新增 {added} 条, 更新 {updated} 条 (其中 {repriced} 条单价有变化; 已结算的就诊仍按原单价)</source>
         <translation>{added} new, {updated} updated ({repriced} with a new price; settled visits keep the price they were settled at)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="876" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="880" />
         <source>另有 {n} 行在 Excel 中是隐藏的, 已跳过 (未导入); 如需导入, 请在 Excel 中取消隐藏后重新导入</source>
         <translation>Rows hidden in Excel and skipped (not imported): {n}; to import them, unhide them in Excel and import again</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="882" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="886" />
         <source>另有 {n} 行在筛选范围内被隐藏, 已跳过 (未导入); 如需导入, 请在 Excel 中清除筛选并取消隐藏后重新导入</source>
         <translation>Rows hidden inside a filter and skipped (not imported): {n}; to import them, clear the filter and unhide them in Excel, then import again</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/settings_screen.py" line="887" />
+        <location filename="../../clinic_app/ui/settings_screen.py" line="891" />
         <source>工作表 {names} 是填写说明或示例, 已跳过</source>
         <translation>Sheet {names} holds instructions or an example and was skipped</translation>
     </message>
@@ -3142,9 +3142,9 @@ Leave it empty if no package fee was taken or it is not known: package receipts 
     </message>
     <message>
         <location filename="../../clinic_app/ui/township/settlement.py" line="126" />
-        <location filename="../../clinic_app/ui/township/settlement.py" line="807" />
-        <location filename="../../clinic_app/ui/township/settlement.py" line="846" />
-        <location filename="../../clinic_app/ui/township/settlement.py" line="887" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="819" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="858" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="899" />
         <source>统筹应付</source>
         <translation>Fund payable</translation>
     </message>
@@ -3155,8 +3155,8 @@ Leave it empty if no package fee was taken or it is not known: package receipts 
     </message>
     <message>
         <location filename="../../clinic_app/ui/township/settlement.py" line="127" />
-        <location filename="../../clinic_app/ui/township/settlement.py" line="848" />
-        <location filename="../../clinic_app/ui/township/settlement.py" line="887" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="860" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="899" />
         <source>预付</source>
         <translation>Prepay</translation>
     </message>
@@ -3261,108 +3261,108 @@ Leave it empty if no package fee was taken or it is not known: package receipts 
         <translation>Settling {month}…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="664" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="672" />
         <source>{town} {month}  {variant}  签约 {signed} 人  定额/预算 {quota} 元</source>
         <translation>{town} {month}  {variant}  {signed} signed  quota/budget {quota}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="678" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="686" />
         <source>本月未收到月结: {codes}</source>
         <translation>No statement received this month: {codes}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="682" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="690" />
         <source>{year} 年年终清算</source>
         <translation>Year-end clearing {year}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="684" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="692" />
         <source> (本政策 {months} 个月)</source>
         <translation> ({months} months under this policy)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="734" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="747" />
         <source>手工录入</source>
         <translation>Entered by hand</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="734" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="747" />
         <source>按名册统计, 可修改后保存</source>
         <translation>Counted from the roster; edit and save if needed</translation>
     </message>
     <message>
         <location filename="../../clinic_app/ui/township/settlement.py" line="413" />
-        <location filename="../../clinic_app/ui/township/settlement.py" line="735" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="748" />
         <source> (本院)</source>
         <translation> (own desk)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="760" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="772" />
         <source>政策性超支: 未录入</source>
         <translation>Policy overspend: not entered</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="763" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="775" />
         <source>政策性超支 {amount} 元, 医保分担 {share}</source>
         <translation>Policy overspend {amount}, fund {share}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="772" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="784" />
         <source>按工作量分配 (各村统筹应付)</source>
         <translation>Shared by workload (each line's fund payable)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="774" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="786" />
         <source>按协议份额分配</source>
         <translation>Shared by agreed shares</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="775" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="787" />
         <source>按协议份额分配: {shares}</source>
         <translation>Shared by agreed shares: {shares}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="813" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="825" />
         <source>月预算</source>
         <translation>Monthly budget</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="831" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="843" />
         <source>月份</source>
         <translation>Month</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="917" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="929" />
         <source>本院</source>
         <translation>Own</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="935" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="948" />
         <source>签约人数已保存</source>
         <translation>Signed counts saved</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="942" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="955" />
         <source>考核分已保存</source>
         <translation>Score saved</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="951" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="964" />
         <source>分配方式已保存</source>
         <translation>Distribution saved</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="961" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="974" />
         <source>政策性超支已保存</source>
         <translation>Policy-caused overspend saved</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="979" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="992" />
         <source>选择月报保存的文件夹</source>
         <translation>Choose a folder for the monthly report</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="993" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="1006" />
         <source>月报已写出: {pdf}, {xlsx}</source>
         <translation>Report written: {pdf}, {xlsx}</translation>
     </message>
