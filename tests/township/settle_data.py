@@ -136,6 +136,19 @@ def december_of(folder: Path, villages: list[tuple[str, str, str]], policy: str)
 SHAOYANG = "shaoyang-resident-2019"
 
 
+def reform_town(tmp_path: Path) -> ClinicSession:
+    """A reform township with one village's signed patient's July and August imported (open)."""
+    south = Village.create(tmp_path / "a", "V101", "南村卫生室", SHAOYANG, reform=True)
+    south.person("signed", signed=True, number=5)
+    south.visit("signed", "2025-07-02 09:00", "20.00")
+    south.visit("signed", "2025-08-02 09:00", "30.00")
+    raws = [("july.json", south.statement("2025-07")), ("august.json", south.statement("2025-08"))]
+    south.session.close()
+    session = township(tmp_path / "town", SHAOYANG, reform=True)
+    bring(session, *raws)
+    return session
+
+
 def overspent_shaoyang_december(folder: Path) -> ClinicSession:
     """A Shaoyang 2019 township (no reform pilot) whose December overspends: three villages' one
     60.00 visit each, paid 70%, 126.00 in all; 1100 a head (110 pooled), 10 signed in December and

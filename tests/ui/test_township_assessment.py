@@ -12,9 +12,7 @@ from clinic_app.store import settlement as store
 from clinic_app.ui.context import AppContext
 from clinic_app.ui.main_window import MainWindow
 from clinic_app.ui.township.assessment import AssessmentScreen
-from tests.township.settle_data import Village, bring, township
-
-REFORM = "shaoyang-resident-2019"
+from tests.township.settle_data import reform_town
 
 
 class Tab:
@@ -51,19 +49,6 @@ class Tab:
 
     def row(self, number: int) -> list[str]:
         return [self.screen.model.index(number, column).data() for column in range(4)]
-
-
-def reform_town(tmp_path: Path) -> ClinicSession:
-    """A reform township with one village's signed patient's July and August imported (open)."""
-    south = Village.create(tmp_path / "a", "V101", "南村卫生室", REFORM, reform=True)
-    south.person("signed", signed=True, number=5)
-    south.visit("signed", "2025-07-02 09:00", "20.00")
-    south.visit("signed", "2025-08-02 09:00", "30.00")
-    raws = [("july.json", south.statement("2025-07")), ("august.json", south.statement("2025-08"))]
-    south.session.close()
-    session = township(tmp_path / "town", REFORM, reform=True)
-    bring(session, *raws)
-    return session
 
 
 @pytest.fixture

@@ -206,7 +206,7 @@ def test_a_month_chosen_while_its_report_is_made_takes_none_of_the_month_before_
 
 
 def test_assessment_entries_are_saved_and_scored_as_the_service_scores_them(qtbot, worker, tmp_path) -> None:  # type: ignore[no-untyped-def]
-    from tests.ui.test_township_assessment import reform_town
+    from tests.township.settle_data import reform_town
 
     town = reform_town(tmp_path)
     context = _context(town, worker)
