@@ -374,6 +374,25 @@ def _grid(font: str, size: float) -> list[tuple[Any, ...]]:
     ]
 
 
+def paired_table(figures: list[tuple[str, str]], font: str, size: float, label: float, value: float) -> Table:
+    """Label/figure pairs, two pairs a row (the first half of `figures` down the left), figures
+    right-aligned, in a light grid; columns `label` and `value` points wide."""
+    half = (len(figures) + 1) // 2
+    paired = [
+        (*figures[i], *(figures[half + i] if half + i < len(figures) else ("", "")))
+        for i in range(half)
+    ]
+    table = Table(paired, colWidths=[label, value, label, value], hAlign="LEFT")
+    table.setStyle(TableStyle([
+        ("FONT", (0, 0), (-1, -1), font, size),
+        ("GRID", (0, 0), (-1, -1), 0.4, colors.grey),
+        ("ALIGN", (1, 0), (1, -1), "RIGHT"),
+        ("ALIGN", (3, 0), (3, -1), "RIGHT"),
+        ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+    ]))
+    return table
+
+
 def _chart(report: SettlementReport, font: str) -> Drawing:
     """Fund payable against the month's budget, by month (bars)."""
     drawing = Drawing(250 * mm, 62 * mm)
@@ -471,19 +490,7 @@ def township_pdf(report: SettlementReport, font: fonts.PdfFont | None = None) ->
         if entered is not None:
             story.append(Paragraph(entered, body))
         figures = [(YEAR_END_LABELS[key][0], str(amount)) for key, amount in year_end_rows(report.year_end)]
-        half = (len(figures) + 1) // 2  # two label/amount pairs a row
-        paired = [
-            (*figures[i], *(figures[half + i] if half + i < len(figures) else ("", "")))
-            for i in range(half)
-        ]
-        clearing = Table(paired, colWidths=[50 * mm, 28 * mm, 50 * mm, 28 * mm], hAlign="LEFT")
-        clearing.setStyle(TableStyle([
-            ("FONT", (0, 0), (-1, -1), font.name, 8),
-            ("GRID", (0, 0), (-1, -1), 0.4, colors.grey),
-            ("ALIGN", (1, 0), (1, -1), "RIGHT"),
-            ("ALIGN", (3, 0), (3, -1), "RIGHT"),
-            ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
-        ]))
+        clearing = paired_table(figures, font.name, 8, 50 * mm, 28 * mm)
         # The table's cells are 8 pt: a name fitted at the other tables' 7.5 pt (17 characters) ran
         # past the grid when drawn.
         year_end_names = ParagraphStyle("year-end names", parent=names, fontSize=8, leading=9.5)

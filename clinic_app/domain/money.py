@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from decimal import Decimal
 from fractions import Fraction
 
 # ASCII only: without it \d also matches "１２" or "١٢", which int() would accept.
@@ -134,6 +135,16 @@ def format_rate(rate: Fraction) -> str:
     if not rest:
         return f"{whole}%"
     return f"{float(rate * 100):.2f}%"  # display only, never computed with
+
+
+def format_fraction(value: Fraction, places: int = 2) -> str:
+    """A fraction as a plain decimal (exact when it terminates within `places`): points, rates and
+    baselines as the screens, the CLI and the documents show them."""
+    scaled = value * 10**places
+    if scaled.denominator == 1:
+        text = f"{Decimal(scaled.numerator).scaleb(-places):f}"
+        return text.rstrip("0").rstrip(".") if "." in text else text
+    return f"{float(value):.{places}f}"  # display only, never computed with
 
 
 def allocate(amount: Money, weights: list[int]) -> list[Money]:

@@ -31,6 +31,11 @@ from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
+from clinic_app.documents.assessment_form import (
+    AssessmentForm,
+    indicator_rows,
+    write_assessment_form,
+)
 from clinic_app.documents.township_report import (
     YEAR_END_LABELS,
     LineActivity,
@@ -53,6 +58,9 @@ from clinic_app.domain.assessment import (
     monitor,
 )
 from clinic_app.domain.money import ZERO, Money, MoneyError, round_half_up
+from clinic_app.domain.money import (
+    format_fraction as format_fraction,  # shown by the screens as before
+)
 from clinic_app.domain.policy import Policy
 from clinic_app.domain.records import Clinic
 from clinic_app.domain.settlement import (
@@ -436,15 +444,6 @@ def stored_shares(session: ClinicSession) -> dict[str, Fraction] | None:
     """The agreed shares in the setting by code, or None when the township shares by workload."""
     distribution = _distribution(session)
     return dict(distribution.shares) if distribution.rule == "shares" else None
-
-
-def format_fraction(value: Fraction, places: int = 2) -> str:
-    """A fraction as a plain decimal (exact when it terminates within `places`)."""
-    scaled = value * 10**places
-    if scaled.denominator == 1:
-        text = f"{Decimal(scaled.numerator).scaleb(-places):f}"
-        return text.rstrip("0").rstrip(".") if "." in text else text
-    return f"{float(value):.{places}f}"
 
 
 # ------------------------------------------------------------------------ the month
@@ -1099,10 +1098,15 @@ def _rate(value: Fraction | None) -> str | None:
     return None if value is None else format_fraction(value, 4)
 
 
-def report_json(report: SettlementReport) -> dict[str, Any]:
-    """The report as `clinic-app settle --json` prints it: amounts as two-decimal strings."""
+def reasons_json(reasons: tuple[Reason, ...]) -> list[dict[str, Any]]:
+    """Reasons as the JSON gives them: code, params and the sentence in each language."""
     from clinic_app.documents.reasons import render
 
+    return [{"code": r.code, "params": dict(r.params), "zh": render(r, "zh"), "en": render(r, "en")} for r in reasons]
+
+
+def report_json(report: SettlementReport) -> dict[str, Any]:
+    """The report as `clinic-app settle --json` prints it: amounts as two-decimal strings."""
     s = report.settlement
     ytd = s.to_date
     villages = []
@@ -1188,10 +1192,7 @@ def report_json(report: SettlementReport) -> dict[str, Any]:
         "villages": villages,
         "total": total,
         "missing_statements": list(report.missing),
-        "reasons": [
-            {"code": r.code, "params": dict(r.params), "zh": render(r, "zh"), "en": render(r, "en")}
-            for r in report.reasons
-        ],
+        "reasons": reasons_json(report.reasons),
     }
     if report.year_end is not None:
         y = report.year_end
@@ -1467,3 +1468,99 @@ def assessment(session: ClinicSession, year: int) -> tuple[AssessmentInputs, Ass
     inputs = _assessment_inputs(session, year, entered)
     result = assess(inputs)
     return inputs, result, ("fail" if result.veto else None)
+
+
+def assessment_form(session: ClinicSession, year: int, today: dt.date) -> AssessmentForm:
+    """The year's assessment as its form shows it: a township's, in a year its December is under
+    the Hunan reform (the only policy with this assessment); else bad input, said in words."""
+    clinic = session.require_role(
+        "township",
+        "考核只在乡镇卫生院进行 (本数据文件夹是村卫生室)",
+        "the assessment is done at the township health center (this data folder is a village clinic)",
+    )
+    if not 1000 <= year <= 9998:
+        raise BadInput(f"考核年度应为四位数的年份: {year}", f"the assessment year must be a four-digit year: {year}")
+    policy = _policy(session, year, 12)
+    if variant_of(policy) != "hunan_reform":
+        raise BadInput(
+            f"{year} 年 12 月本院的政策是 {policy.id} ({policy.name}), 不是基层门诊统筹综合改革: 该年没有这项考核",
+            f"in December {year} the township's policy is {policy.id} ({policy.name_en}), not the outpatient "
+            "pooling reform: that year has no such assessment",
+        )
+    inputs, scored, tier = assessment(session, year)
+    return AssessmentForm(
+        township_code=clinic.township_code,
+        township_name=clinic.township_name or clinic.name,
+        year=year,
+        policy=policy,
+        inputs=inputs,
+        assessment=scored,
+        tier=tier,
+        cautions=assessment_cautions(year, today),
+    )
+
+
+def write_assessment(form: AssessmentForm, folder: Path) -> tuple[Path, Path]:
+    """Write the assessment's form, PDF and xlsx, into `folder` (there and writable: a stick
+    plugged in): both, or neither and the files there before as they were."""
+    output_folder(folder, "考核表文件夹", "assessment folder")
+    try:
+        return write_assessment_form(form, folder)
+    except OSError as exc:
+        zh, en = os_reason(exc)
+        raise UserError(
+            f"无法写入考核表到 {folder} ({zh}); 已在其中的考核表文件未改动",
+            f"cannot write the assessment form into {folder} ({en}); the assessment files already there are unchanged",
+        ) from None
+
+
+def assessment_json(form: AssessmentForm) -> dict[str, Any]:
+    """The form as `clinic-app assess --json` prints it: money as two-decimal strings, rates and
+    baselines as decimal fractions (as `settle --json` gives rates), points as decimals."""
+    i, a = form.inputs, form.assessment
+    return {
+        "township_code": form.township_code,
+        "township_name": form.township_name,
+        "year": form.year,
+        "policy": form.policy.id,
+        "data": {
+            "signed_persons": i.signed_persons,
+            "effectively_signed": i.effectively_signed,
+            "visits": i.visits,
+            **_money_fields(total_cost=i.total_cost, patient_paid=i.patient_paid),
+        },
+        "baselines": {
+            "burden_ratio": format_fraction(i.burden_baseline, BASELINE_PLACES),
+            "visit_rate": format_fraction(i.visit_rate_baseline, BASELINE_PLACES),
+            "effective_signing": format_fraction(i.signing_baseline, BASELINE_PLACES),
+        },
+        "entered": {
+            "list_drugs_stocked": i.list_drugs_stocked,
+            "list_drugs_required": i.list_drugs_required,
+            "integration": dict(i.integration.__dict__),
+            "aware": i.aware,
+            "aware_asked": i.aware_asked,
+            "satisfied": i.satisfied,
+            "satisfied_asked": i.satisfied_asked,
+            "honours": dict(i.honours.__dict__),
+            "confirmed_cases": i.confirmed_cases,
+            "agreement_unqualified": i.agreement_unqualified,
+        },
+        "indicators": [
+            {
+                "code": item.code,
+                "name": zh,
+                "name_en": en,
+                "value": _rate(item.value),
+                "points": format_fraction(item.points),
+                "maximum": format_fraction(item.maximum),
+            }
+            for item, zh, en in indicator_rows(form)
+        ],
+        "bonus": format_fraction(a.bonus),
+        "deductions": format_fraction(a.deductions),
+        "score": format_fraction(a.score),
+        "veto": a.veto,
+        "tier": form.tier,
+        "reasons": reasons_json(form.reasons),
+    }
