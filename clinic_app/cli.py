@@ -556,6 +556,19 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", default=None, type=_path_argument, help="同时把月报 PDF 和 xlsx 写到此文件夹 / also write the month's report PDF and xlsx here")
     p.set_defaults(handler=_lazy("clinic_app.services.settlement_cli", "cmd_settle"))
 
+    p = sub.add_parser(
+        "assess", parents=[common],
+        help="乡镇卫生院: 湖南基层门诊统筹综合改革年度考核 / township: the year's assessment under the Hunan outpatient reform",
+    )
+    p.add_argument("--year", type=int, required=True, help="考核年度 YYYY / the year assessed, YYYY")
+    p.add_argument("--json", action="store_true", help="JSON 输出 / JSON output")
+    p.add_argument(
+        "--out", default=None, type=_path_argument,
+        help="同时把考核表 PDF 和 xlsx 写到此文件夹 (须已存在) / also write the assessment form's PDF and xlsx into this "
+        "folder (it must exist)",
+    )
+    p.set_defaults(handler=_lazy("clinic_app.services.settlement_cli", "cmd_assess"))
+
     snapshot = sub.add_parser("snapshot", parents=[common], help="用量快照, 乡镇 -> 村 / usage snapshot, township -> villages")
     nsub = snapshot.add_subparsers(
         dest="snapshot_command", metavar="{export,import}", parser_class=_Parser, required=True

@@ -1,4 +1,5 @@
-"""`clinic-app settle`: the township's month, per village and in total, as a table or JSON.
+"""`clinic-app settle`: the township's month, per village and in total, as a table or JSON;
+`clinic-app assess`: the township's year assessment under the Hunan reform.
 
 Options store hand-entered inputs (signed persons per line, the year's
 assessment score, Shaoyang 2019's fund per head and the year's
@@ -12,10 +13,25 @@ from __future__ import annotations
 
 import argparse
 import codecs
+import datetime as dt
 import json
 import sys
 from pathlib import Path
 
+from clinic_app.documents.assessment_form import (
+    VETO_NOTE,
+    AssessmentForm,
+    baseline_figures,
+    baseline_text,
+    data_figures,
+    finding_figures,
+    honour_words,
+    indicator_rows,
+    indicator_value,
+    integration_words,
+    points,
+    tier_words,
+)
 from clinic_app.documents.reasons import render_bilingual
 from clinic_app.documents.township_report import (
     YEAR_END_LABELS,
@@ -31,6 +47,8 @@ from clinic_app.errors import BadInput
 from clinic_app.services.datadir import existing_data_dir
 from clinic_app.services.session import ClinicSession
 from clinic_app.services.settlement import (
+    assessment_form,
+    assessment_json,
     check_report_folder,
     parse_overspend_share,
     parse_policy_overspend,
@@ -39,6 +57,7 @@ from clinic_app.services.settlement import (
     parse_signed_options,
     report_json,
     settle_with_entries,
+    write_assessment,
 )
 from clinic_app.services.statements import canonical_month
 
@@ -190,3 +209,59 @@ def print_table(report: SettlementReport) -> None:
         print(f"  {_cell('村卫生站 / 本院 line', 38, False)}{_cell('全年统筹应付', 14, True)}{_cell('年终支付', 14, True)}")
         for name, fund, share in year_end_village_rows(report):
             print(f"  {_cell(name, 38, False)}{_cell(str(fund), 14, True)}{_cell(str(share), 14, True)}")
+
+
+def cmd_assess(args: argparse.Namespace) -> int:
+    """`clinic-app assess`: the township's year assessment under the Hunan reform, as a table or
+    JSON; ``--out`` also writes its form (PDF and xlsx) into an existing folder."""
+    year = int(args.year)
+    out_text = getattr(args, "out", None)
+    out = Path(out_text).expanduser() if out_text is not None else None
+    today = dt.date.today()
+    with ClinicSession(existing_data_dir(getattr(args, "data_dir", None)), read_only=True) as session:
+        form = assessment_form(session, year, today)
+    written = write_assessment(form, out) if out is not None else ()
+    if getattr(args, "json", False):
+        print_json(assessment_json(form))
+    else:
+        print_assessment(form)
+    for path in written:
+        print(f"已写出 / written: {path}", file=sys.stderr if getattr(args, "json", False) else sys.stdout)
+    return 0
+
+
+def print_assessment(form: AssessmentForm) -> None:
+    a = form.assessment
+    print(f"{form.title} / assessment under the outpatient pooling reform, {form.year}")
+    print(f"乡镇卫生院编码 township {form.township_code}  政策 policy {form.policy.id} ({form.policy.document})")
+    print("来自数据 / from the data: " + ", ".join(f"{zh} {en} {value}" for zh, en, value in data_figures(form)))
+    print("全县基准 / county baselines: " + ", ".join(
+        f"{zh} {en} {baseline_text(value, as_percent)}" for zh, en, value, as_percent in baseline_figures(form)
+    ))
+    print("现场考核录入 / entered: " + ", ".join(
+        f"{zh} {en} {count}" + ("" if whole is None else f" / {whole}") for zh, en, count, whole in finding_figures(form)
+    ))
+    print(f"  乡村一体化管理 village integration: {integration_words(form)} / {integration_words(form, 'en')}")
+    print(f"  表彰 honours: {honour_words(form)} / {honour_words(form, 'en')}")
+    print(f"  协议考核不合格 agreement unqualified: {'是 yes' if form.inputs.agreement_unqualified else '否 no'}")
+    columns = ((ASSESSMENT_COLUMNS[0], 62), *((title, 12) for title in ASSESSMENT_COLUMNS[1:]))
+    print("  ".join(_cell(title, width, i > 0) for i, (title, width) in enumerate(columns)))
+    rows = [
+        (f"{zh} {en}", indicator_value(item), points(item.points), points(item.maximum))
+        for item, zh, en in indicator_rows(form)
+    ]
+    rows += [
+        ("表彰加分 bonus", "", points(a.bonus), "10"),
+        ("违规/推诿扣分 deductions", "", points(-a.deductions), ""),
+        ("总分 score", "", points(a.score), "100"),
+    ]
+    for row in rows:
+        print("  ".join(_cell(text, width, i > 0) for i, (text, (_, width)) in enumerate(zip(row, columns, strict=True))))
+    if a.veto:
+        print(f"{VETO_NOTE[0]} / {VETO_NOTE[1]}")
+    print(f"{tier_words(form)} / {tier_words(form, 'en')}")
+    for reason in form.reasons:
+        print(f"- {render_bilingual(reason)}")
+
+
+ASSESSMENT_COLUMNS = ("指标 indicator", "实际值 value", "得分 points", "满分 max")

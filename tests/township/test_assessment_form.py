@@ -1,9 +1,10 @@
-"""The year's assessment on paper and in Excel: what the county gets."""
+"""The year's assessment on paper and in Excel, and `clinic-app assess`: what the county gets."""
 
 from __future__ import annotations
 
 import datetime as dt
 import io
+import json
 from dataclasses import replace
 from decimal import Decimal
 from fractions import Fraction
@@ -14,6 +15,7 @@ import openpyxl
 import pypdf
 import pytest
 
+from clinic_app.cli import run
 from clinic_app.documents.assessment_form import assessment_pdf, assessment_xlsx
 from clinic_app.domain.assessment import Honours, Integration
 from clinic_app.services.session import ClinicSession
@@ -25,7 +27,7 @@ from clinic_app.services.settlement import (
     save_assessment_inputs,
 )
 from tests.documents.pdftext import text_of
-from tests.township.settle_data import TOWNSHIP, reform_town
+from tests.township.settle_data import SHAOYANG, TOWNSHIP, Village, reform_town
 
 AFTER = dt.date(2026, 2, 10)
 """The 2025 assessment is due (the year is over)."""
@@ -131,3 +133,80 @@ def test_a_township_name_that_looks_like_a_formula_stays_text_in_the_xlsx(town) 
     title = ws["A1"]
     assert title.data_type == "s" and title.quotePrefix and title.value.startswith("=HYPERLINK")
 
+
+# ------------------------------------------------------------------------------ CLI
+
+
+def assess(capsys: pytest.CaptureFixture[str], folder: Path, *extra: str) -> tuple[int, str, str]:
+    status = run(["assess", "--data-dir", str(folder), *extra])
+    out, err = capsys.readouterr()
+    return status, out, err
+
+
+def test_assess_prints_the_table(town, capsys) -> None:  # type: ignore[no-untyped-def]
+    status, out, _err = assess(capsys, town.data_dir, "--year", "2025")
+    assert status == 0
+    assert "测试镇卫生院 2025 年基层门诊统筹综合改革考核表" in out
+    assert "签约人数 signed persons 4" in out and "医疗费 (元) cost (yuan) 50.00" in out
+    lines = out.splitlines()
+    drugs = next(line for line in lines if line.startswith("特定清单药品配备率"))
+    assert drugs.split()[-3:] == ["90.0%", "18", "20"]
+    score = format_fraction(assessment_form(town, 2025, AFTER).assessment.score)
+    assert next(line for line in lines if line.startswith("总分 score")).split()[-2:] == [score, "100"]
+    assert "等次由县医保局按全县排名评定" in out
+
+
+def test_assess_json_gives_money_as_strings_and_rates_as_settle_does(town, capsys) -> None:  # type: ignore[no-untyped-def]
+    status, out, _err = assess(capsys, town.data_dir, "--year", "2025", "--json")
+    assert status == 0
+    result = json.loads(out)
+    assert result["township_code"] == TOWNSHIP and result["year"] == 2025
+    assert result["policy"] == "shaoyang-resident-reform-2025"
+    assert result["data"] == {
+        "signed_persons": 4, "effectively_signed": 0, "visits": 2, "total_cost": "50.00", "patient_paid": "15.00",
+    }
+    assert result["baselines"] == {"burden_ratio": "0.35", "visit_rate": "0.5", "effective_signing": "0.6"}
+    assert result["entered"]["list_drugs_stocked"] == 18 and result["entered"]["honours"]["county"] == 2
+    indicators = {item["code"]: item for item in result["indicators"]}
+    assert indicators["burden_ratio"]["value"] == "0.3" and indicators["burden_ratio"]["points"] == "15"
+    assert indicators["field_survey"]["value"] is None and indicators["list_drugs"]["maximum"] == "20"
+    assert (result["bonus"], result["deductions"]) == ("2", "3")
+    form = assessment_form(town, 2025, AFTER)
+    assert result["score"] == format_fraction(form.assessment.score)
+    assert result["veto"] is False and result["tier"] is None
+
+
+def test_assess_out_writes_the_pdf_and_the_xlsx(town, tmp_path, capsys) -> None:  # type: ignore[no-untyped-def]
+    out = tmp_path / "stick"
+    out.mkdir()
+    status, printed, _err = assess(capsys, town.data_dir, "--year", "2025", "--out", str(out))
+    assert status == 0
+    pdf, xlsx = out / f"{TOWNSHIP}_2025_assessment.pdf", out / f"{TOWNSHIP}_2025_assessment.xlsx"
+    assert f"已写出 / written: {pdf}" in printed and f"已写出 / written: {xlsx}" in printed
+    assert "考核表" in _flat(text_of(pdf.read_bytes()))
+    assert openpyxl.load_workbook(xlsx).active["A1"].value.endswith("考核表")
+    assert sorted(p.name for p in out.iterdir()) == [pdf.name, xlsx.name]  # nothing left half-written
+
+
+def test_assess_refuses_a_missing_out_folder_and_makes_none(town, tmp_path, capsys) -> None:  # type: ignore[no-untyped-def]
+    absent = tmp_path / "stick"
+    status, out, err = assess(capsys, town.data_dir, "--year", "2025", "--out", str(absent))
+    assert status == 2 and out == ""
+    assert "考核表文件夹不存在或不是文件夹" in err and "请插入 U 盘" in err and "plug in the USB stick" in err
+    assert not absent.exists()
+
+
+def test_assess_refuses_a_village_folder(tmp_path, capsys) -> None:  # type: ignore[no-untyped-def]
+    village = Village.create(tmp_path / "village", "V101", "南村卫生室", SHAOYANG, reform=True)
+    village.session.close()
+    status, out, err = assess(capsys, village.session.data_dir, "--year", "2025")
+    assert status == 2 and out == ""
+    assert "考核只在乡镇卫生院进行" in err and "this data folder is a village clinic" in err
+
+
+def test_assess_refuses_a_year_without_the_reform(town, capsys) -> None:  # type: ignore[no-untyped-def]
+    status, out, err = assess(capsys, town.data_dir, "--year", "2024", "--lang", "en")
+    assert status == 2 and out == ""
+    assert "not the outpatient pooling reform" in err and "shaoyang-resident-2019" in err
+    status, _out, err = assess(capsys, town.data_dir, "--year", "2024", "--lang", "zh")
+    assert "不是基层门诊统筹综合改革" in err
