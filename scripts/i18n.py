@@ -266,6 +266,8 @@ EN = {
     "来自数据: 签约人数 {signed}, 有效签约 {effective}, 签约患者就诊 {visits} 人次, 医疗费 {total} 元, 个人负担 {paid} 元":
         "From the data: {signed} signed, {effective} effectively signed, {visits} visits of signed patients, cost {total}, personal burden {paid}",
     "总分 {score} (加分 {bonus}, 扣分 {deductions})": "Score {score} (bonus {bonus}, deductions {deductions})", "等次: {tier}": "Tier: {tier}",
+    "写出考核表 (PDF/xlsx)…": "Write assessment (PDF/xlsx)…", "选择考核表保存的文件夹": "Choose a folder for the assessment form",
+    "考核表已写出: {pdf}, {xlsx}": "Assessment form written: {pdf}, {xlsx}",
     "新增": "Add", " (登记密钥)": " (register key)", "替换第 {n} 版": "Supersede revision {n}", "已导入": "Already imported",
     "密钥未登记": "Key not registered", "拒收": "Rejected", "未导入: {why}": "Not imported: {why}",
     "已导入, 待审核 {n} 条": "Imported, {n} to review", "已导入, 无待审核": "Imported, nothing to review",

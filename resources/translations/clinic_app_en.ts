@@ -26,240 +26,255 @@
 <context>
     <name>AssessmentScreen</name>
     <message>
-        <location filename="../../clinic_app/ui/township/assessment.py" line="61" />
+        <location filename="../../clinic_app/ui/township/assessment.py" line="65" />
         <source>签约患者个人负担比例</source>
         <translation>Signed patients' personal burden ratio</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/assessment.py" line="62" />
+        <location filename="../../clinic_app/ui/township/assessment.py" line="66" />
         <source>签约患者就诊率</source>
         <translation>Signed patients' visit rate</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/assessment.py" line="63" />
+        <location filename="../../clinic_app/ui/township/assessment.py" line="67" />
         <source>有效签约率</source>
         <translation>Effective signing rate</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/assessment.py" line="64" />
+        <location filename="../../clinic_app/ui/township/assessment.py" line="68" />
         <source>特定清单药品配备率</source>
         <translation>Specific-list drug availability</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/assessment.py" line="65" />
-        <location filename="../../clinic_app/ui/township/assessment.py" line="196" />
+        <location filename="../../clinic_app/ui/township/assessment.py" line="69" />
+        <location filename="../../clinic_app/ui/township/assessment.py" line="206" />
         <source>乡村一体化管理</source>
         <translation>Village integration</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/assessment.py" line="66" />
+        <location filename="../../clinic_app/ui/township/assessment.py" line="70" />
         <source>现场调查 (知晓率/满意度)</source>
         <translation>Field survey (awareness/satisfaction)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/assessment.py" line="78" />
+        <location filename="../../clinic_app/ui/township/assessment.py" line="82" />
         <source>由县医保局按全县排名评定</source>
         <translation>set by the county insurance bureau by rank across the county</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/assessment.py" line="79" />
+        <location filename="../../clinic_app/ui/township/assessment.py" line="83" />
         <source>优秀</source>
         <translation>Excellent</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/assessment.py" line="79" />
+        <location filename="../../clinic_app/ui/township/assessment.py" line="83" />
         <source>良好</source>
         <translation>Good</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/assessment.py" line="79" />
+        <location filename="../../clinic_app/ui/township/assessment.py" line="83" />
         <source>合格</source>
         <translation>Pass</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/assessment.py" line="79" />
+        <location filename="../../clinic_app/ui/township/assessment.py" line="83" />
         <source>不合格</source>
         <translation>Fail</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/assessment.py" line="97" />
+        <location filename="../../clinic_app/ui/township/assessment.py" line="101" />
         <source>统一药品配送</source>
         <translation>Unified drug delivery</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/assessment.py" line="98" />
+        <location filename="../../clinic_app/ui/township/assessment.py" line="102" />
         <source>统一监管</source>
         <translation>Unified supervision</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/assessment.py" line="99" />
+        <location filename="../../clinic_app/ui/township/assessment.py" line="103" />
         <source>统一结算</source>
         <translation>Unified settlement</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/assessment.py" line="100" />
+        <location filename="../../clinic_app/ui/township/assessment.py" line="104" />
         <source>统一资金分配</source>
         <translation>Unified fund distribution</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/assessment.py" line="101" />
+        <location filename="../../clinic_app/ui/township/assessment.py" line="105" />
         <source>统一协议签订</source>
         <translation>Unified agreements</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/assessment.py" line="108" />
+        <location filename="../../clinic_app/ui/township/assessment.py" line="112" />
         <source>国家级</source>
         <translation>National</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/assessment.py" line="109" />
+        <location filename="../../clinic_app/ui/township/assessment.py" line="113" />
         <source>省级</source>
         <translation>Provincial</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/assessment.py" line="110" />
+        <location filename="../../clinic_app/ui/township/assessment.py" line="114" />
         <source>市级</source>
         <translation>City</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/assessment.py" line="111" />
+        <location filename="../../clinic_app/ui/township/assessment.py" line="115" />
         <source>县级</source>
         <translation>County</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/assessment.py" line="112" />
+        <location filename="../../clinic_app/ui/township/assessment.py" line="116" />
         <source>其他</source>
         <translation>Other</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/assessment.py" line="138" />
+        <location filename="../../clinic_app/ui/township/assessment.py" line="144" />
         <source>保存并计算</source>
         <translation>Save and compute</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/assessment.py" line="141" />
+        <location filename="../../clinic_app/ui/township/assessment.py" line="147" />
         <source>考核年度</source>
         <translation>Assessment year</translation>
     </message>
     <message>
         <location filename="../../clinic_app/ui/township/assessment.py" line="151" />
+        <source>写出考核表 (PDF/xlsx)…</source>
+        <translation>Write assessment (PDF/xlsx)…</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/township/assessment.py" line="161" />
         <source>全县基准 (县医保局公布)</source>
         <translation>County baselines (published by the county bureau)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/assessment.py" line="154" />
+        <location filename="../../clinic_app/ui/township/assessment.py" line="164" />
         <source>个人负担比例 %</source>
         <translation>Personal burden ratio %</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/assessment.py" line="154" />
+        <location filename="../../clinic_app/ui/township/assessment.py" line="164" />
         <source>如 35</source>
         <translation>e.g. 35</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/assessment.py" line="155" />
+        <location filename="../../clinic_app/ui/township/assessment.py" line="165" />
         <source>就诊率 (人次/签约人)</source>
         <translation>Visit rate (visits per signed person)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/assessment.py" line="155" />
+        <location filename="../../clinic_app/ui/township/assessment.py" line="165" />
         <source>如 0.5</source>
         <translation>e.g. 0.5</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/assessment.py" line="156" />
+        <location filename="../../clinic_app/ui/township/assessment.py" line="166" />
         <source>有效签约率 %</source>
         <translation>Effective signing rate %</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/assessment.py" line="156" />
+        <location filename="../../clinic_app/ui/township/assessment.py" line="166" />
         <source>如 60</source>
         <translation>e.g. 60</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/assessment.py" line="180" />
+        <location filename="../../clinic_app/ui/township/assessment.py" line="190" />
         <source>协议考核不合格 (一票否决)</source>
         <translation>Agreement rated unqualified (veto)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/assessment.py" line="181" />
+        <location filename="../../clinic_app/ui/township/assessment.py" line="191" />
         <source>现场考核录入</source>
         <translation>Field assessment entries</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/assessment.py" line="183" />
+        <location filename="../../clinic_app/ui/township/assessment.py" line="193" />
         <source>特定清单药品 已配备 / 应配备</source>
         <translation>Specific-list drugs stocked / required</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/assessment.py" line="186" />
+        <location filename="../../clinic_app/ui/township/assessment.py" line="196" />
         <source>政策知晓 知晓 / 调查</source>
         <translation>Policy awareness: aware / surveyed</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/assessment.py" line="189" />
+        <location filename="../../clinic_app/ui/township/assessment.py" line="199" />
         <source>满意度 满意 / 调查</source>
         <translation>Satisfaction: satisfied / surveyed</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/assessment.py" line="192" />
+        <location filename="../../clinic_app/ui/township/assessment.py" line="202" />
         <source>查实违规/推诿病例数</source>
         <translation>Confirmed violation or refusal cases</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/assessment.py" line="202" />
+        <location filename="../../clinic_app/ui/township/assessment.py" line="212" />
         <source>表彰 (加分)</source>
         <translation>Honours (bonus)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/assessment.py" line="226" />
+        <location filename="../../clinic_app/ui/township/assessment.py" line="236" />
         <source>指标</source>
         <translation>Indicator</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/assessment.py" line="227" />
+        <location filename="../../clinic_app/ui/township/assessment.py" line="237" />
         <source>实际值</source>
         <translation>Actual</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/assessment.py" line="228" />
+        <location filename="../../clinic_app/ui/township/assessment.py" line="238" />
         <source>得分</source>
         <translation>Points</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/assessment.py" line="229" />
+        <location filename="../../clinic_app/ui/township/assessment.py" line="239" />
         <source>满分</source>
         <translation>Maximum</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/assessment.py" line="243" />
+        <location filename="../../clinic_app/ui/township/assessment.py" line="253" />
         <source>考核结果</source>
         <translation>Assessment result</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/assessment.py" line="355" />
+        <location filename="../../clinic_app/ui/township/assessment.py" line="365" />
         <source>考核录入已保存</source>
         <translation>Assessment entries saved</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/assessment.py" line="363" />
+        <location filename="../../clinic_app/ui/township/assessment.py" line="374" />
         <source>本年度的全县基准和考核录入项尚未填写: 填写左侧各项后点“保存并计算”。</source>
         <translation>This year's county baselines and assessment entries are not filled in yet: fill in the left side and press "Save and compute".</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/assessment.py" line="371" />
+        <location filename="../../clinic_app/ui/township/assessment.py" line="382" />
         <source>来自数据: 签约人数 {signed}, 有效签约 {effective}, 签约患者就诊 {visits} 人次, 医疗费 {total} 元, 个人负担 {paid} 元</source>
         <translation>From the data: {signed} signed, {effective} effectively signed, {visits} visits of signed patients, cost {total}, personal burden {paid}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/assessment.py" line="387" />
+        <location filename="../../clinic_app/ui/township/assessment.py" line="398" />
         <source>总分 {score} (加分 {bonus}, 扣分 {deductions})</source>
         <translation>Score {score} (bonus {bonus}, deductions {deductions})</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/assessment.py" line="393" />
+        <location filename="../../clinic_app/ui/township/assessment.py" line="404" />
         <source>等次: {tier}</source>
         <translation>Tier: {tier}</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/township/assessment.py" line="412" />
+        <source>选择考核表保存的文件夹</source>
+        <translation>Choose a folder for the assessment form</translation>
+    </message>
+    <message>
+        <location filename="../../clinic_app/ui/township/assessment.py" line="425" />
+        <source>考核表已写出: {pdf}, {xlsx}</source>
+        <translation>Assessment form written: {pdf}, {xlsx}</translation>
     </message>
 </context>
 <context>

@@ -233,3 +233,39 @@ def test_a_year_chosen_is_saved_only_once_its_entries_are_in_the_form(qtbot, wor
     tab.idle()
     assert store.assessment_inputs(town.db, 2026, code) == stored  # 2025's not stored as 2026's
     assert tab.screen.burden.text() == "40" and tab.screen.save_button.isEnabled()
+
+
+def test_the_form_is_written_into_the_folder_chosen_once_an_assessment_is_shown(qtbot, worker, town, tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """写出考核表… asks for a folder as 结算's 写出月报 does, writes the PDF and the xlsx on the
+    worker and says where; the next time the dialog opens there.  A stick pulled out is said."""
+    from PySide6.QtWidgets import QFileDialog
+
+    stick = tmp_path / "stick"
+    stick.mkdir()
+    starts: list[str] = []
+    answers = [str(stick), str(tmp_path / "pulled-out")]
+
+    def dialog(parent, caption="", directory="", *rest, **kw):  # type: ignore[no-untyped-def]  # noqa: ANN001
+        starts.append(directory)
+        return answers.pop(0)
+
+    monkeypatch.setattr(QFileDialog, "getExistingDirectory", dialog)
+    tab = Tab(qtbot, worker, town)
+    button = tab.screen.write_button
+    assert button.text() == "写出考核表 (PDF/xlsx)…" and not button.isEnabled()  # nothing shown yet
+    _baselines(tab)
+    tab.save()
+    assert button.isEnabled()
+    with qtbot.waitSignal(tab.screen.form_written, timeout=15000) as written:
+        button.click()
+    pdf, xlsx = written.args[0]
+    assert (pdf.parent, xlsx.parent) == (stick, stick)
+    assert sorted(p.name for p in stick.iterdir()) == ["H440203101000_2025_assessment.pdf", "H440203101000_2025_assessment.xlsx"]
+    assert pdf.read_bytes().startswith(b"%PDF") and xlsx.stat().st_size > 0
+    assert tab.infos[-1] == f"考核表已写出: {pdf}, {xlsx}"
+    tab.idle()
+    button.click()  # the stick pulled out since
+    tab.idle()
+    assert starts[1] == str(stick)  # the folder last chosen
+    assert tab.errors and "考核表文件夹不存在或不是文件夹" in tab.errors[-1] and "请插入 U 盘" in tab.errors[-1]
+    assert not (tmp_path / "pulled-out").exists()

@@ -12,10 +12,12 @@ from __future__ import annotations
 
 import datetime as dt
 from fractions import Fraction
+from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
+    QFileDialog,
     QFormLayout,
     QFrame,
     QGridLayout,
@@ -44,12 +46,14 @@ from clinic_app.services.settlement import (
     HandEntered,
     assessment,
     assessment_cautions,
+    assessment_form,
     format_fraction,
     parse_rate,
     save_assessment_inputs,
     stored_assessment_inputs,
+    write_assessment,
 )
-from clinic_app.ui import labels
+from clinic_app.ui import folders, labels
 from clinic_app.ui.compat import emit
 from clinic_app.ui.context import AppContext
 from clinic_app.ui.models import RIGHT, Column, RowsModel
@@ -125,6 +129,8 @@ class AssessmentScreen(QWidget):
 
     assessed = Signal(object)
     """(inputs, assessment, tier) after a save or a load."""
+    form_written = Signal(object)
+    """The PDF and xlsx paths of the written assessment form."""
 
     def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -142,6 +148,10 @@ class AssessmentScreen(QWidget):
         top.addWidget(self.year)
         top.addStretch(1)
         top.addWidget(self.save_button)
+        self.write_button = QPushButton(self.tr("写出考核表 (PDF/xlsx)…"))
+        self.write_button.setEnabled(False)  # until an assessment is shown
+        self.write_button.clicked.connect(self._choose_folder)
+        top.addWidget(self.write_button)
 
         # County baselines.
         self.burden = QLineEdit()
@@ -357,6 +367,7 @@ class AssessmentScreen(QWidget):
 
     def show_result(self, result: Assessed | None) -> None:
         self.result = result
+        self.write_button.setEnabled(result is not None)
         if result is None:
             self.model.set_rows([])
             self.table.setMinimumHeight(0)
@@ -393,6 +404,26 @@ class AssessmentScreen(QWidget):
         self.tier.setText(self.tr("等次: {tier}").format(tier=tier_name(tier)))
         self.reasons.setText("\n".join(f"• {labels.reason(r, self.context.language)}" for r in scored.reasons))
         emit(self.assessed, result)
+
+    # ---------------------------------------------------------------- form
+
+    def _choose_folder(self) -> None:
+        start = self.context.folders.start(folders.TOWNSHIP_REPORT)
+        folder = QFileDialog.getExistingDirectory(self, self.tr("选择考核表保存的文件夹"), start)
+        if folder:
+            self.context.folders.remember(folders.TOWNSHIP_REPORT, folder)
+            self.write_form(Path(folder))
+
+    def write_form(self, folder: Path) -> None:
+        """Write the shown year's assessment form, PDF and xlsx, into `folder` on the worker."""
+        if self.result is None:
+            return
+        session, year, today = self.context.session, self.year.value(), self.context.today()
+        self.context.run(lambda: write_assessment(assessment_form(session, year, today), folder), self._written)
+
+    def _written(self, paths: tuple[Path, Path]) -> None:
+        emit(self.context.info_reported, self.tr("考核表已写出: {pdf}, {xlsx}").format(pdf=paths[0], xlsx=paths[1]))
+        emit(self.form_written, paths)
 
     def refresh(self, what: str) -> None:
         if what == "statement":
