@@ -16,6 +16,7 @@ import codecs
 import datetime as dt
 import json
 import sys
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from clinic_app.documents.assessment_form import (
@@ -103,12 +104,18 @@ def cmd_settle(args: argparse.Namespace) -> int:
         report, written = settle_with_entries(
             session, month, signed, score, per_head, out, shares, by_workload, overspend, overspend_share
         )
-    if getattr(args, "json", False):
-        print_json(report_json(report))
+    return _said(args, lambda: report_json(report), lambda: print_table(report), written)
+
+
+def _said(args: argparse.Namespace, as_json: Callable[[], object], as_table: Callable[[], None], written: Sequence[Path]) -> int:
+    """The outcome as JSON (`--json`) or a table, then the files written (on stderr beside JSON)."""
+    as_json_asked = getattr(args, "json", False)
+    if as_json_asked:
+        print_json(as_json())
     else:
-        print_table(report)
+        as_table()
     for path in written:
-        print(f"已写出 / written: {path}", file=sys.stderr if getattr(args, "json", False) else sys.stdout)
+        print(f"已写出 / written: {path}", file=sys.stderr if as_json_asked else sys.stdout)
     return 0
 
 
@@ -221,13 +228,7 @@ def cmd_assess(args: argparse.Namespace) -> int:
     with ClinicSession(existing_data_dir(getattr(args, "data_dir", None)), read_only=True) as session:
         form = assessment_form(session, year, today)
     written = write_assessment(form, out) if out is not None else ()
-    if getattr(args, "json", False):
-        print_json(assessment_json(form))
-    else:
-        print_assessment(form)
-    for path in written:
-        print(f"已写出 / written: {path}", file=sys.stderr if getattr(args, "json", False) else sys.stdout)
-    return 0
+    return _said(args, lambda: assessment_json(form), lambda: print_assessment(form), written)
 
 
 def print_assessment(form: AssessmentForm) -> None:
