@@ -59,9 +59,15 @@ English words):
   imported later dates it by the visit and withdraws the flag (`_paid_back_before`);
 - ``FLAG_REVERSAL_UNKNOWN`` a reversal of a settlement the township does not have (not in
   the file, the import or the statements imported before): it may undo one older than the
-  first import, or of a month sent later; its negative fund is counted all the same.  The
-  statement of that settlement imported later withdraws the flag when the reversal repeats
-  it, and says what differs when it does not (a reversal of a known settlement that does
+  first import, or of a month sent later.  The fund it gives back was never counted, so it
+  counts in no usage until that settlement is imported: not in the review's running sums
+  (`_Review._usage`, `store.fund_history`), the usage snapshot's rows or the township
+  desk's use of its villages (`store.fund_by_person_facility`, `store.fund_elsewhere`);
+  taken off, it would leave the person's year too small, or negative, and the villages
+  paying past the annual cap.  The capitation settlement nets it all the same (the
+  village's fund payable: `services.settlement`).  The statement of that settlement
+  imported later withdraws the flag when the reversal repeats it, and both count from
+  then; it says what differs when it does not (a reversal of a known settlement that does
   not repeat it is refused: `_check_reversals`).
 
 Besides EXCHANGE.md's refusals, a file is refused when a visit's policy is not
@@ -1320,7 +1326,7 @@ def _batch_fund(db: sqlite3.Connection, book: PolicyBook, plans: Sequence[FilePl
         for v in parsed:
             if v.fund:
                 events[v.person] += [
-                    (v.visit["setl_time"], pool, v.service_date, fen, v.out_of_area) for pool, fen in v.parts if fen
+                    (v.visit["setl_time"], pool, v.service_date, fen, v.out_of_area) for pool, fen in v.used if fen
                 ]
         pending.append(replace(file, events=events))
     return pending
@@ -1762,6 +1768,13 @@ class _ParsedVisit:
     """A reversal of a settlement neither in the file nor known before (`_parse_visits`' `earlier`)."""
 
     @property
+    def used(self) -> list[tuple[str, int]]:
+        """`parts` as the year's use counts them: none for a reversal of a settlement not known
+        (FLAG_REVERSAL_UNKNOWN), as `store.fund_history` reads the imported ones: the fund it gives
+        back was never counted."""
+        return [] if self.unknown_original else self.parts
+
+    @property
     def live(self) -> bool:
         """A settlement not reversed in this file."""
         return self.visit["kind"] == "settlement" and not self.reversed
@@ -1809,6 +1822,10 @@ class _Review:
         found = store.fund_history(
             conn, certnos, since, until, functools.partial(pool_or_own, book),
             skip=[*(p.supersedes_id for p in pending if p.supersedes_id is not None), *skip],
+            known={
+                *((self.code, v.visit["setl_id"]) for v in visits if v.visit["kind"] == "settlement"),
+                *((p.clinic_code, s) for p in pending for s in p.settlements),
+            },
         )
         self.history: dict[str, list[_Event]] = {c: [(*e, False) for e in events] for c, events in found.items()}
         more: dict[str, list[_Event]] = defaultdict(list)
@@ -2098,7 +2115,7 @@ class _Review:
                 year = v.service_date[:4]
                 if v.visit["kind"] == "settlement":
                     self._readjudicate(v, requested, by_year, by_day, away_year)
-                for pool, fen in v.parts:
+                for pool, fen in v.used:
                     fund_year = by_year[(pool, year)]
                     if v.live and fen > 0:
                         last[(pool, year)] = v
@@ -2557,8 +2574,11 @@ def _reversal_unknown(p: Mapping[str, Any], en: bool) -> str:
             return f"reverses settlement {of}, imported since, but its {english} does not match the settlement's"
         return f"冲销结算 {of} (之后导入), 但其{zh}与原结算不符"
     if en:
-        return f"reverses settlement {of}, which the township has not imported: its fund is taken off the person's year all the same"
-    return f"冲销结算 {of}, 但本院没有导入这笔结算: 其统筹仍从此人本年的累计中扣除"
+        return (
+            f"reverses settlement {of}, which the township has not imported: its fund is not taken off "
+            "the person's year until that settlement is imported"
+        )
+    return f"冲销结算 {of}, 但本院没有导入这笔结算: 导入该结算前, 其统筹不从此人本年的累计中扣除"
 
 
 def _named(code: str, p: Mapping[str, Any], names: Mapping[str, str]) -> Mapping[str, Any]:

@@ -699,12 +699,20 @@ def out_of_area(reasons: str | Sequence[Any], reimbursement: str | Mapping[str, 
 
 
 def fund_history(
-    db: DbOrConn, certnos: Sequence[str], date_from: str, date_to: str, pool_of: PoolOf, skip: Sequence[int] = ()
+    db: DbOrConn,
+    certnos: Sequence[str],
+    date_from: str,
+    date_to: str,
+    pool_of: PoolOf,
+    skip: Sequence[int] = (),
+    known: Collection[tuple[str, str]] = (),
 ) -> dict[str, list[FundEvent]]:
     """ID number -> the fund paid on every current imported visit of the person (any clinic, any
     kind, reversals negative) with a service date in [date_from, date_to], in FundEvent order; a
     reform-layered line is two events, its fund split between its two pools (`pool_parts`).
-    The visits of the statements `skip` (ids) are left out.
+    The visits of the statements `skip` (ids) are left out, and so are the reversals of settlements
+    not imported (`_settlement_imported`: in no statement but those of `skip`), unless `known`
+    has them ((clinic code, setl_id): the file reviewed, the batch's files still to be written).
 
     Plain tuples, and only visits that moved the fund: the import reads a person's whole
     year for every file, which for a person seen at many villages is the bulk of its reading.
@@ -716,14 +724,17 @@ def fund_history(
             f"""SELECT certno, setl_time, pool, service_date, hifp_pay_fen, kind,
                        CASE WHEN reasons_json LIKE ? THEN reasons_json END,
                        CASE WHEN reasons_json LIKE ? OR reimbursement_json LIKE ? THEN reasons_json END,
-                       CASE WHEN reimbursement_json LIKE ? THEN reimbursement_json END
-                FROM statement_visits
+                       CASE WHEN reimbursement_json LIKE ? THEN reimbursement_json END,
+                       clinic_code, reversal_of, {_settlement_imported(skip)}
+                FROM statement_visits v
                 WHERE certno IN ({', '.join('?' * len(chunk))}) AND service_date BETWEEN ? AND ?
                   AND hifp_pay_fen != 0 AND statement_id NOT IN ({', '.join('?' * len(skip))})
                 ORDER BY certno, setl_time, pool, service_date, hifp_pay_fen""",
-            (_LAYERED, *[_MENTIONS_OUT_OF_AREA] * 3, *chunk, date_from, date_to, *skip),
+            (_LAYERED, *[_MENTIONS_OUT_OF_AREA] * 3, *skip, *chunk, date_from, date_to, *skip),
         )
-        for certno, setl_time, pool, service_date, fund, kind, layered, reasons, outside in rows:
+        for certno, setl_time, pool, service_date, fund, kind, layered, reasons, outside, clinic, of, counted in rows:
+            if not counted and (clinic, of) not in known:
+                continue
             events = found.setdefault(certno, [])
             away = reasons is not None and out_of_area(reasons, outside)
             if layered is None:
@@ -1095,20 +1106,34 @@ def pool_parts(pool: str, kind: str, fund: int, reasons: str | Sequence[Any], po
     return [(pool, fund - employee), (pool_of(policy), employee)]
 
 
+def _settlement_imported(skip: Sequence[int] = ()) -> str:
+    """SQL: the statement line (alias `v`) is no reversal, or a reversal of a settlement imported
+    (not in the statements `skip`).  A reversal of one not imported (FLAG_REVERSAL_UNKNOWN: older
+    than the first import, or of a month not brought yet) counts in no one's usage: the fund it
+    gives back was never counted, and taken off it would make the year's use too small, or
+    negative.  Once that settlement is imported, both count.  (The capitation settlement nets it
+    all the same: store/settlement.py.)  CASE: the subquery runs for reversals only."""
+    return f"""(CASE WHEN v.kind = 'reversal' THEN EXISTS (
+        SELECT 1 FROM statement_visits o WHERE o.clinic_code = v.clinic_code AND o.setl_id = v.reversal_of
+        AND o.kind = 'settlement' AND o.statement_id NOT IN ({', '.join('?' * len(skip))})) ELSE 1 END)"""
+
+
 def fund_by_person_facility(db: DbOrConn, year: int, pool_of: PoolOf) -> list[tuple[str, str, str, int]]:
     """(certno, clinic code, counter pool, fund fen) for the year from current statements, net of
-    reversals; a reform-layered line's fund split between its two pools."""
+    reversals of settlements imported (`_settlement_imported`); a reform-layered line's fund split
+    between its two pools."""
     span = (f"{year}-01-01", f"{year}-12-31")
     sums: dict[tuple[str, str, str], int] = defaultdict(int)
     for certno, clinic, pool, fund in db.execute(
-        """SELECT certno, clinic_code, pool, SUM(hifp_pay_fen) FROM statement_visits
-           WHERE service_date BETWEEN ? AND ? AND reasons_json NOT LIKE ? GROUP BY certno, clinic_code, pool""",
+        f"""SELECT certno, clinic_code, pool, SUM(hifp_pay_fen) FROM statement_visits v
+           WHERE service_date BETWEEN ? AND ? AND reasons_json NOT LIKE ? AND {_settlement_imported()}
+           GROUP BY certno, clinic_code, pool""",
         (*span, _LAYERED),
     ):
         sums[(str(certno), str(clinic), str(pool))] += int(fund)
     for certno, clinic, pool, kind, fund, reasons in db.execute(
-        """SELECT certno, clinic_code, pool, kind, hifp_pay_fen, reasons_json FROM statement_visits
-           WHERE service_date BETWEEN ? AND ? AND reasons_json LIKE ?""",
+        f"""SELECT certno, clinic_code, pool, kind, hifp_pay_fen, reasons_json FROM statement_visits v
+           WHERE service_date BETWEEN ? AND ? AND reasons_json LIKE ? AND {_settlement_imported()}""",
         (*span, _LAYERED),
     ):
         for part_pool, fen in pool_parts(pool, kind, int(fund), reasons, pool_of):
@@ -1120,15 +1145,15 @@ def fund_elsewhere(
     db: DbOrConn, certno: str | None, year: int, own_code: str, pool_of: PoolOf, out_of_city: bool = False
 ) -> dict[str, int]:
     """Counter pool -> fund one person used this year at the township's villages, from their
-    current statements (net of reversals): at the township's own desk, what the usage snapshot
-    is to a village.  `out_of_city`: only the out-of-city lines (`out_of_area`, as the import
-    review counts them), what the out-of-city cap counts."""
+    current statements (net of reversals of settlements imported, `_settlement_imported`): at the
+    township's own desk, what the usage snapshot is to a village.  `out_of_city`: only the
+    out-of-city lines (`out_of_area`, as the import review counts them), what the out-of-city cap counts."""
     if not certno:
         return {}
     sums: dict[str, int] = defaultdict(int)
     for pool, kind, fund, reasons, outside in db.execute(
-        """SELECT pool, kind, hifp_pay_fen, reasons_json, reimbursement_json FROM statement_visits
-           WHERE certno = ? AND service_date BETWEEN ? AND ? AND clinic_code != ?""",
+        f"""SELECT pool, kind, hifp_pay_fen, reasons_json, reimbursement_json FROM statement_visits v
+           WHERE certno = ? AND service_date BETWEEN ? AND ? AND clinic_code != ? AND {_settlement_imported()}""",
         (certno, f"{year}-01-01", f"{year}-12-31", own_code),
     ):
         if out_of_city and not out_of_area(reasons, outside):

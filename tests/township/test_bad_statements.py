@@ -627,8 +627,9 @@ def test_a_reversal_that_repeats_its_settlement_in_a_later_month_is_imported_wit
 def test_a_reversal_of_a_settlement_not_imported_is_flagged_until_that_settlement_comes(town, wrong: str | None) -> None:
     """rev19b F1: a reversal naming a settlement that exists nowhere was imported without a flag,
     its negative fund taken off the person's year.  It may undo one older than the township's first
-    import, so it is imported, flagged 冲销的原结算未导入; March's file sent after it withdraws the
-    flag when the reversal repeats its settlement, and says what differs when it does not."""
+    import, so it is imported, flagged 冲销的原结算未导入 (its fund counted in no usage until then,
+    mut21 1); March's file sent after it withdraws the flag when the reversal repeats its
+    settlement, and says what differs when it does not."""
     first = b.crafted_visit(1, b.person(1), MARCH)
     march = _statement(first)
     undo = _reversal(first, "SRV000001", dt.datetime(2025, 4, 2, 9)) if wrong is None else (
@@ -639,7 +640,7 @@ def test_a_reversal_of_a_settlement_not_imported_is_flagged_until_that_settlemen
     assert result.imported and result.flags == {tw.FLAG_REVERSAL_UNKNOWN: 1}, result.flags
     (flag,) = store.review_flags(town.db, store.FlagFilter(code=tw.FLAG_REVERSAL_UNKNOWN))
     assert (flag.setl_id, flag.month) == ("SRV000001", "2025-04")
-    assert tw.flag_detail(flag.code, flag.detail, "zh") == "冲销结算 SST000001, 但本院没有导入这笔结算: 其统筹仍从此人本年的累计中扣除"
+    assert tw.flag_detail(flag.code, flag.detail, "zh") == "冲销结算 SST000001, 但本院没有导入这笔结算: 导入该结算前, 其统筹不从此人本年的累计中扣除"
     assert tw.flag_detail(flag.code, flag.detail, "en").startswith("reverses settlement SST000001, which the township has not imported")
     assert tw.flag_name(tw.FLAG_REVERSAL_UNKNOWN, "en") == "reversal of a settlement not imported"
 

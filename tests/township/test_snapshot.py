@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
 import re
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -16,6 +18,7 @@ from clinic_app.services import snapshot as sn
 from clinic_app.services import township as tw
 from clinic_app.services.policies import counter_pool
 from clinic_app.services.statements import clinic_key
+from clinic_app.store import township as store
 from tests.store import lookups
 from tests.township import builders as b
 
@@ -83,6 +86,54 @@ def test_snapshot_nets_reversals_and_leaves_out_unsigned_people(setup, tmp_path:
     tw.import_files(town, [("V01.json", raw)], trust=[verify_statement(raw).fingerprint])
     rows = sn.snapshot_rows(town, 2025)
     assert rows == [(wang, "V01", b.POLICY, second.adjudication.fund.fen)]
+
+
+def _undone_in_february(n: int = 1):  # type: ignore[no-untyped-def]
+    """Wang's settlement of 280.00 on 20 February, and V01's reversal of it on 10 March."""
+    from clinic_app.documents.records import StatementVisit
+
+    february = b.crafted_visit(n, b.person(1), dt.datetime(2025, 2, 20, 9), (EXPENSIVE,))
+    undo = StatementVisit(february.visit_id, f"SRV{n:06d}", february.person, dt.datetime(2025, 3, 10, 9), february.lines,
+                          february.adjudication, reversal_of=february.settlement_id)
+    return february, undo
+
+
+def _import_crafted(town, key, code: str, visits, **kw) -> None:  # type: ignore[no-untyped-def]
+    raw = b.crafted_statement(key, code, visits, **kw)
+    (result,) = tw.import_files(town, [(f"{code}.json", raw)], trust=[verify_statement(raw).fingerprint])
+    assert result.imported, result.plan.describe()
+
+
+def test_a_reversal_of_a_settlement_never_imported_is_no_negative_use(setup, tmp_path: Path) -> None:
+    """mut21 1: V01's first month imported (March) reverses a February settlement of 280.00 the
+    township never saw (FLAG_REVERSAL_UNKNOWN).  Its -280.00 went into the snapshot: Wang's row
+    at V01 was negative, and V02 had 280.00 more of the 300.00 cap to pay.  It counts once that
+    settlement is imported, and the two net out."""
+    town, _, v02, wang = setup
+    key = generate_key()
+    february, undo = _undone_in_february()
+    march = b.crafted_visit(2, b.person(1), dt.datetime(2025, 3, 11, 9))
+    _import_crafted(town, key, "V01", [undo, march], before=hashlib.sha256(b"V01 last 2025-02 1").hexdigest())
+    assert sn.snapshot_rows(town, 2025) == [(wang, "V01", b.POLICY, march.adjudication.fund.fen)]
+    out = tmp_path / "s.json"
+    exported = sn.export_snapshot(town, out, 2025, today=dt.date(2025, 4, 2))
+    sn.import_snapshot(v02, out.read_bytes(), trust=[exported.fingerprint])
+    p2 = b.enrol(v02, "王一", wang, "V02")
+    card = v02.usage_card(p2.id, dt.date(2025, 4, 10))
+    assert (str(card.from_township), str(card.annual_left)) == (str(march.adjudication.fund), "287.89")
+
+    _import_crafted(town, key, "V01", [february], month="2025-02")
+    assert sn.snapshot_rows(town, 2025) == [(wang, "V01", b.POLICY, march.adjudication.fund.fen)]
+
+
+def test_at_the_township_desk_a_reversal_of_a_settlement_never_imported_is_no_negative_use(setup) -> None:
+    """mut21 1: the desk counted the -280.00 of a reversal of a settlement it never saw: Wang had
+    580.00 of his 300.00 cap left there."""
+    town, _, _, wang = setup
+    _import_crafted(town, generate_key(), "V01", [_undone_in_february()[1]])
+    (patient,) = town.find_patients(wang)
+    card = town.usage_card(patient.id, dt.date(2025, 4, 10))
+    assert (str(card.from_township), str(card.annual_left)) == ("0.00", "300.00")
 
 
 def test_village_refuses_a_tampered_foreign_or_older_snapshot(setup, tmp_path: Path) -> None:
@@ -260,6 +311,40 @@ def test_a_later_villages_visit_before_the_desks_bears_the_flag_alone(setup, v02
     assert late.imported
     assert _over_cap(town) == [("V02S000000001", OVER_336)]  # 168.00 + 84.00 + the desk's 84.00, or 252.00 + 84.00
     assert late.earlier_flags.get(tw.FLAG_ANNUAL_CAP_EXCEEDED) == 1
+
+
+@pytest.mark.parametrize("where", ["in the file", "imported before"])
+def test_a_reversal_of_a_settlement_never_imported_takes_no_one_under_the_cap(setup, where: str) -> None:
+    """mut21 1, the review's running sums: V02 paid Wang 280.00 on 5 March, V01 280.00 on 12
+    March: 560.00 of 300.00.  V01's reversal of a February settlement the township never saw (10
+    March), in the same file or in one imported before, took 280.00 off: V01's visit was under the
+    cap.  Not counted, it is over."""
+    town, _, _, _ = setup
+    key = generate_key()
+    _import_crafted(town, generate_key(), "V02", [b.crafted_visit(1, b.person(1), dt.datetime(2025, 3, 5, 9), (EXPENSIVE,), prefix="B")])
+    undo = _undone_in_february()[1]
+    later = b.crafted_visit(2, b.person(1), dt.datetime(2025, 3, 12, 9), (EXPENSIVE,))
+    if where == "in the file":
+        _import_crafted(town, key, "V01", [undo, later])
+    else:
+        _import_crafted(town, key, "V01", [undo])
+        _import_crafted(town, generate_key(), "V03", [replace(later, settlement_id="CST000002", visit_id="CMD000002")])
+    over = [f.setl_id for f in store.review_flags(town.db, store.FlagFilter(code=tw.FLAG_ANNUAL_CAP_EXCEEDED))]
+    assert over == ["SST000002" if where == "in the file" else "CST000002"]
+
+
+def test_a_reversal_imported_before_its_settlement_counts_in_that_settlements_review(setup) -> None:
+    """V01's March, reversing a February settlement of 280.00, comes first; the desk pays 84.00 in
+    April; then February comes.  Its review counts the reversal with it (280.00 - 280.00 + 84.00):
+    no cap was passed, and February's visit is not flagged for the desk's payment."""
+    town, _, _, wang = setup
+    key = generate_key()
+    february, undo = _undone_in_february()
+    _import_crafted(town, key, "V01", [undo], before=hashlib.sha256(b"V01 last 2025-02 1").hexdigest())
+    (person,) = town.find_patients(wang)
+    assert str(town.entry(b.settle(town, person.id, dt.datetime(2025, 4, 10, 9), b.INFUSION)).adjudication.fund) == "84.00"
+    _import_crafted(town, key, "V01", [february], month="2025-02")
+    assert _over_cap(town) == []
 
 
 def test_a_day_over_the_daily_cap_through_the_desk_and_a_village_is_flagged_with_the_days_use(tmp_path: Path) -> None:
