@@ -22,6 +22,17 @@ its rows name no pool and are kept with pool '' (`schema.OLD_SNAPSHOT_POOL`),
 which counts as the resident pool, as it did when it was written.  So a signed
 employee's reform cap counts them, and so would a resident's; an employee
 policy's counter does not.  The township exports only version 2.
+
+Which of two files is newer: the later ``computed_on`` (a date), and of one date the
+higher ``sequence``, the township's count of its exports (setting `_SEQUENCE`).  Two
+files of one day were taken in the order brought, so the morning's, imported after the
+afternoon's, replaced it and gave back what had been used in between (mut21 2).  A
+number, not a time to the second: the app takes a clock set back within a day (the
+ledger refuses only an earlier date), and the number goes up all the same.  The date
+still comes first, so a township data folder restored from a backup (its number gone
+back) is not refused at its villages from the next day on.  ``sequence`` is an optional
+field of version 2: a version of the app that does not know it reads the file as
+before; a file without it (from such a version) is ordered by its date alone.
 """
 
 from __future__ import annotations
@@ -67,6 +78,7 @@ _V1_ROW = {"certno", "facility_code", "fund"}
 _V2_ROW = {"certno", "facility_code", "pool", "fund"}
 MAX_POOL = 64
 _SETTING = "usage_snapshot:{year}"
+_SEQUENCE = "usage_snapshot_sequence"
 _CERTNO = re.compile(r"^[0-9]{17}[0-9X]$")
 
 
@@ -139,12 +151,14 @@ def export_snapshot(session: ClinicSession, out: Path, year: int | None = None, 
     if folder == out:
         out = out / snapshot_file_name(own.code, year)
     rows = snapshot_rows(session, year)
+    sequence = int(session.setting(_SEQUENCE) or 0) + 1
     body = {
         "format": FORMAT,
         "version": VERSION,
         "township": {"code": own.code, "name": own.name, "township_code": own.township_code},
         "year": year,
         "computed_on": today.isoformat(),
+        "sequence": sequence,
         "rows": [{"certno": c, "facility_code": f, "pool": p, "fund": str(Money(fen))} for c, f, p, fen in rows],
     }
     key = clinic_key(session)
@@ -165,6 +179,7 @@ def export_snapshot(session: ClinicSession, out: Path, year: int | None = None, 
         raise UserError(f"无法写入 {out}: {os_reason(exc)[0]}", f"cannot write {out}: {os_reason(exc)[1]}") from None
     with transaction(session.db) as conn:
         keep_key(conn, session, key)
+        ledger.set_setting(conn, _SEQUENCE, str(sequence))
     return SnapshotExport(
         out, year, len(rows), len({r[0] for r in rows}), signing.fingerprint(raw_public), missing_months(session, year)
     )
@@ -258,6 +273,9 @@ def _check_body(body: Any) -> None:
             f"{year} 年的快照不能在 {computed_on} 计算 (该年尚未开始)",
             f"a snapshot of {year} cannot be computed on {computed_on} (the year had not begun)",
         )
+    sequence = body.get("sequence", 1)
+    if type(sequence) is not int or sequence < 1:
+        raise _bad("导出序号无效", "bad sequence number")
     rows = body.get("rows")
     if not isinstance(rows, list):
         raise _bad("缺少 rows", "rows missing")
@@ -312,15 +330,14 @@ def import_snapshot(session: ClinicSession, data: bytes, trust: Iterable[str] = 
     year, computed_on = int(body["year"]), str(body["computed_on"])
     digest = hashlib.sha256(canonical_bytes(body)).hexdigest()
     stored = session.setting(_SETTING.format(year=year))
+    held: dict[str, Any] = {"sha256": digest, "computed_on": computed_on}
+    if "sequence" in body:
+        held["sequence"] = body["sequence"]
     if stored is not None:
         previous = json.loads(stored)
         if previous["sha256"] == digest:
             return SnapshotImport(code, year, computed_on, 0, False, True)
-        if previous["computed_on"] > computed_on:
-            raise SnapshotError(
-                f"已导入 {previous['computed_on']} 的较新快照, 此文件是 {computed_on} 的",
-                f"a newer snapshot (computed {previous['computed_on']}) is already imported; this one is from {computed_on}",
-            )
+        _refuse_older(previous, held)
     rows = [(r["certno"], r["facility_code"], r.get("pool", OLD_SNAPSHOT_POOL), Money.parse(r["fund"]).fen) for r in body["rows"]]
     with transaction(session.db) as conn:
         if register:
@@ -330,9 +347,27 @@ def import_snapshot(session: ClinicSession, data: bytes, trust: Iterable[str] = 
             )
             ledger.audit(conn, "township_key_registered", f"{code} {township['name']} {fingerprint}")
         count = ledger.replace_snapshot(conn, year, rows, computed_on)
-        ledger.set_setting(conn, _SETTING.format(year=year), json.dumps({"sha256": digest, "computed_on": computed_on}))
+        ledger.set_setting(conn, _SETTING.format(year=year), json.dumps(held))
         ledger.audit(conn, "usage_snapshot_imported", f"{code} {year} {computed_on} {count} rows {digest}")
     return SnapshotImport(code, year, computed_on, count, register, False)
+
+
+def _refuse_older(previous: Mapping[str, Any], new: Mapping[str, Any]) -> None:
+    """Refuse a snapshot older than the one held: computed on an earlier day, or on the same day
+    with a lower export number when both files have one (a file without it: by its date alone)."""
+    before, now = previous["computed_on"], new["computed_on"]
+    if before > now:
+        raise SnapshotError(
+            f"已导入 {before} 的较新快照, 此文件是 {now} 的",
+            f"a newer snapshot (computed {before}) is already imported; this one is from {now}",
+        )
+    if before == now and "sequence" in previous and "sequence" in new and previous["sequence"] > new["sequence"]:
+        raise SnapshotError(
+            f"已导入 {before} 的较新快照 (乡镇卫生院第 {previous['sequence']} 次导出), "
+            f"此文件是同一天较早的第 {new['sequence']} 次导出",
+            f"a newer snapshot (computed {before}, the township's export no. {previous['sequence']}) is already "
+            f"imported; this one is an earlier export of that day (no. {new['sequence']})",
+        )
 
 
 @dataclass(frozen=True)

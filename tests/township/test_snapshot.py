@@ -159,17 +159,82 @@ def test_village_refuses_a_tampered_foreign_or_older_snapshot(setup, tmp_path: P
     foreign_town.close()
 
 
-def _resigned(session, raw: bytes, **changes: object) -> bytes:
-    """The snapshot file with body fields changed, signed again with the township's real key."""
+def _resigned(session, raw: bytes, drop: tuple[str, ...] = (), **changes: object) -> bytes:
+    """The snapshot file with body fields changed (those of `drop` taken out), signed again with
+    the township's real key."""
     from clinic_app.documents import signing
     from clinic_app.documents.statement_file import canonical_bytes
 
     document = json.loads(raw)
-    body = {**document["body"], **changes}
+    body = {k: v for k, v in {**document["body"], **changes}.items() if k not in drop}
     key = clinic_key(session)
     document["body"] = body
     document["signature"]["value"] = signing.b64(signing.sign(key, canonical_bytes(body)))
     return canonical_bytes(document)
+
+
+def _two_of_one_day(setup, tmp_path: Path) -> tuple[bytes, bytes, str]:  # type: ignore[no-untyped-def]
+    """The township's snapshots of 2 April: the morning's, then V01's March imported (Wang 280.00), the afternoon's."""
+    town, v01, _, wang = setup
+    morning, afternoon = tmp_path / "morning.json", tmp_path / "afternoon.json"
+    exported = sn.export_snapshot(town, morning, 2025, today=dt.date(2025, 4, 2))
+    p1 = b.enrol(v01, "王一", wang, "V01")
+    b.settle(v01, p1.id, dt.datetime(2025, 3, 5, 9), EXPENSIVE)
+    raw = b.statement_bytes(v01)
+    tw.import_files(town, [("V01.json", raw)], trust=[verify_statement(raw).fingerprint])
+    sn.export_snapshot(town, afternoon, 2025, today=dt.date(2025, 4, 2))
+    return morning.read_bytes(), afternoon.read_bytes(), exported.fingerprint
+
+
+def test_of_two_snapshots_of_one_day_the_later_export_stands(setup, tmp_path: Path) -> None:
+    """mut21 2: of one day, the morning's snapshot brought after the afternoon's replaced it (the
+    date was all a file said of its time): Wang's 280.00 at V01 was gone at V02, which could pay him
+    the whole cap again.  The township numbers its exports; the afternoon's after the morning's is taken."""
+    town, _, v02, wang = setup
+    morning, afternoon, fingerprint = _two_of_one_day(setup, tmp_path)
+    assert [json.loads(f)["body"]["sequence"] for f in (morning, afternoon)] == [1, 2]
+    sn.import_snapshot(v02, afternoon, trust=[fingerprint])
+    with pytest.raises(sn.SnapshotError) as refused:
+        sn.import_snapshot(v02, morning)
+    assert refused.value.zh == "已导入 2025-04-02 的较新快照 (乡镇卫生院第 2 次导出), 此文件是同一天较早的第 1 次导出"
+    assert refused.value.en == (
+        "a newer snapshot (computed 2025-04-02, the township's export no. 2) is already imported; "
+        "this one is an earlier export of that day (no. 1)"
+    )
+    assert lookups.snapshot_fund(v02.db, wang, 2025, "V02") == 28000
+
+    v03 = b.village(tmp_path / "v03", "V03")
+    sn.import_snapshot(v03, morning, trust=[fingerprint])
+    assert sn.import_snapshot(v03, afternoon).rows == 1
+    assert lookups.snapshot_fund(v03.db, wang, 2025, "V03") == 28000
+    v03.close()
+
+
+def test_a_snapshot_without_an_export_number_is_ordered_by_its_date(setup, tmp_path: Path) -> None:
+    """A file of an older version of the app has no ``sequence``: it is read, and ordered against
+    the one held by its date alone, as before."""
+    town, _, v02, wang = setup
+    morning, afternoon, fingerprint = _two_of_one_day(setup, tmp_path)
+    old_afternoon = _resigned(town, afternoon, drop=("sequence",))
+    assert "sequence" not in json.loads(old_afternoon)["body"]
+    assert sn.import_snapshot(v02, old_afternoon, trust=[fingerprint]).rows == 1
+    assert lookups.snapshot_fund(v02.db, wang, 2025, "V02") == 28000
+    sn.import_snapshot(v02, morning)  # of the same day: which is newer, the date cannot say
+    assert lookups.snapshot_fund(v02.db, wang, 2025, "V02") == 0
+    sn.import_snapshot(v02, _resigned(town, afternoon, computed_on="2025-04-03", drop=("sequence",)))
+    with pytest.raises(sn.SnapshotError, match="newer snapshot"):
+        sn.import_snapshot(v02, afternoon)
+    assert lookups.snapshot_fund(v02.db, wang, 2025, "V02") == 28000
+
+
+@pytest.mark.parametrize("sequence", [0, -1, "2", True, 2.0])
+def test_a_snapshot_with_a_bad_export_number_is_refused(setup, tmp_path: Path, sequence: object) -> None:
+    town, v01, _, _ = setup
+    out = tmp_path / "s.json"
+    exported = sn.export_snapshot(town, out, 2025, today=dt.date(2025, 4, 2))
+    with pytest.raises(sn.SnapshotError, match="bad sequence number"):
+        sn.import_snapshot(v01, _resigned(town, out.read_bytes(), sequence=sequence), trust=[exported.fingerprint])
+    assert sn.imported_snapshot(v01, 2025) is None
 
 
 def test_village_refuses_a_snapshot_of_a_year_after_it_was_computed(setup, tmp_path: Path) -> None:
