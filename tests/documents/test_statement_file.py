@@ -288,6 +288,13 @@ def _cash_total_moved(body, visit) -> None:
     body["totals"]["psn_cash_pay"] = _moved(body["totals"]["psn_cash_pay"], 1)
 
 
+def _cash_moved_with_its_total(body, visit) -> None:
+    """The visit's cash 1.00 more, and the month's: the items still add up (their patient share is
+    not the cash), the totals too; fund + account + cash no longer make the visit's total."""
+    visit["psn_cash_pay"] = _moved(visit["psn_cash_pay"], 100)
+    body["totals"]["psn_cash_pay"] = _moved(body["totals"]["psn_cash_pay"], 100)
+
+
 @pytest.mark.parametrize(
     ("change", "message"),
     [
@@ -295,13 +302,15 @@ def _cash_total_moved(body, visit) -> None:
         (_settlement_naming_a_reversed_one, "冲销记录必须注明被冲销的结算, 结算记录不得注明"),
         (_eligible_moved, "visits/0 (ST20250300004)/inscp_scp_amt 不等于明细 eligible 之和"),
         (_cash_total_moved, "totals/psn_cash_pay 不等于各笔结算之和"),
+        (_cash_moved_with_its_total, "visits/0 (ST20250300004)/medfee_sumamt 不等于统筹 + 个人账户 + 现金"),
     ],
-    ids=["reversal-count", "settlement-with-reversal-of", "visit-eligible", "cash-total"],
+    ids=["reversal-count", "settlement-with-reversal-of", "visit-eligible", "cash-total", "visit-cash"],
 )
 def test_a_file_wrong_in_a_figure_only_its_own_sums_show_is_refused(statement, key, change, message):
     """rev20b S05, S06, S07, S10: the number of reversals in the totals, a settlement naming a
     settlement it reverses, a visit's eligible amount against its lines, and the month's cash
     total were checked and no test changed them: a check dropped would file a month whose
-    counts and figures no ledger wrote."""
+    counts and figures no ledger wrote.  mut21 12: so was fund + account + cash against the
+    visit's total (EXCHANGE.md: "totals that do not add up")."""
     with pytest.raises(StatementError, match=re.escape(message)):
         verify_statement(_first_visit_changed(statement, key, change))

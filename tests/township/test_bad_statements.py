@@ -105,6 +105,26 @@ def test_an_export_revision_out_of_range_is_bad_input_and_nothing_is_written(tmp
     assert (out / f"V01_{b.MONTH}_r999.json").exists()
 
 
+# ---------------------------------------------------------------- the month's bounds (mut21 11)
+
+
+def test_the_month_in_progress_is_imported_and_a_month_not_begun_refused(town) -> None:
+    """A village may export the month in progress (`statements.parse_month` refuses only a month to
+    come): the township takes it; a month not begun is "in the future"."""
+    april = _statement(b.crafted_visit(1, b.person(1), dt.datetime(2025, 4, 1, 9)), month="2025-04")
+    (early,) = tw.import_files(town, [("V01.json", april)], trust=[_fingerprint()], today=dt.date(2025, 3, 31))
+    error = early.plan.error
+    assert isinstance(error, UserError) and "2025-04 is in the future" in error.en, early.plan.describe()
+    (result,) = tw.import_files(town, [("V01.json", _statement())], trust=[_fingerprint()], today=dt.date(2025, 3, 15))
+    assert result.imported, result.plan.describe()
+
+
+def test_a_settlement_at_the_last_second_of_the_month_is_of_the_month(town) -> None:
+    raw = _statement(b.crafted_visit(1, b.person(1), dt.datetime(2025, 3, 31, 23, 59, 59)))
+    (result,) = tw.import_files(town, [("V01.json", raw)], trust=[_fingerprint()])
+    assert result.imported, result.plan.describe()
+
+
 # ---------------------------------------------------------------- unreadable files, in Chinese (item 23)
 
 

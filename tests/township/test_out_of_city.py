@@ -281,3 +281,14 @@ def test_at_the_townships_desk_the_villages_out_of_city_fund_counts(town, tmp_pa
     v01.close()
     (patient,) = town.find_patients("王一")
     assert _pay_back(town, patient.id, town.operators()[0].id, "GZ-2025-0002", "30.00", dt.datetime(2025, 4, 10, 10)) == "8.00"
+
+
+def test_at_the_townships_desk_the_out_of_city_cap_counts_only_the_villages_out_of_city_fund(town, tmp_path: Path) -> None:
+    """mut21 6: V01 paid 王一 280.00 in the city; the desk pays back a 30.00 receipt out of the city:
+    its 21.00 is cut to the 20.00 left of the annual cap, none of the 50.00 out-of-city cap used."""
+    v01, p1, _ = _village(tmp_path / "v01", "V01")
+    b.settle(v01, p1, dt.datetime(2025, 3, 5, 9), ("中药饮片", "drug", "400.00", "covered"))
+    _bring(town, ("V01.json", b.statement_bytes(v01)))
+    v01.close()
+    (patient,) = town.find_patients("王一")
+    assert _pay_back(town, patient.id, town.operators()[0].id, "GZ-2025-0002", "30.00", dt.datetime(2025, 4, 10, 10)) == "20.00"

@@ -180,6 +180,15 @@ def test_usage_counts_visits_settled_strictly_earlier(town) -> None:
     assert "before the visit: 560.00" in diffs["SST000002"]
 
 
+def test_another_villages_fund_on_the_months_last_day_counts_before_a_later_visit_that_day(town) -> None:
+    """mut21 9: V01's 280.00 at 8 o'clock on 31 March is before V02's 280.00 two hours later: 560.00
+    of 300.00, on the last day of the month the files are of."""
+    last_day = dt.datetime(2025, 3, 31, 8)
+    _import(town, generate_key(), "V01", [b.crafted_visit(1, b.person(1), last_day, (EXPENSIVE,))])
+    _import(town, generate_key(), "V02", [b.crafted_visit(1, b.person(1), last_day + dt.timedelta(hours=2), (EXPENSIVE,), prefix="B")])
+    assert _flags(town, code=tw.FLAG_ANNUAL_CAP_EXCEEDED) == [("BST000001", tw.FLAG_ANNUAL_CAP_EXCEEDED, "V02")]
+
+
 def test_township_readjudication_finds_a_wrong_designation(town) -> None:
     # The village paid nothing, as if the patient were not designated; the roster says V01.
     _import(town, generate_key(), "V01", [b.crafted_visit(1, b.person(1), DAY, designated=False)])

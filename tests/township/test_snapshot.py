@@ -237,6 +237,77 @@ def test_a_snapshot_with_a_bad_export_number_is_refused(setup, tmp_path: Path, s
     assert sn.imported_snapshot(v01, 2025) is None
 
 
+def _v01_paid_wang(setup) -> int:  # type: ignore[no-untyped-def]
+    """V01 pays Wang 280.00 on 5 March, and its March is imported; Wang's patient id at V01."""
+    town, v01, _, wang = setup
+    p1 = b.enrol(v01, "王一", wang, "V01")
+    b.settle(v01, p1.id, dt.datetime(2025, 3, 5, 9), EXPENSIVE)
+    raw = b.statement_bytes(v01)
+    tw.import_files(town, [("V01.json", raw)], trust=[verify_statement(raw).fingerprint])
+    return p1.id
+
+
+def test_the_snapshots_row_of_the_village_itself_is_not_counted_again(setup, tmp_path: Path) -> None:
+    """mut21 3: the snapshot handed back to V01 has V01's own 280.00, which its ledger has: 20.00 is
+    left, not 0.00."""
+    town, v01, _, _ = setup
+    patient = _v01_paid_wang(setup)
+    out = tmp_path / "s.json"
+    exported = sn.export_snapshot(town, out, 2025, today=dt.date(2025, 4, 2))
+    sn.import_snapshot(v01, out.read_bytes(), trust=[exported.fingerprint])
+    assert str(v01.usage_card(patient, dt.date(2025, 4, 10)).annual_left) == "20.00"
+
+
+def test_a_snapshot_signed_with_another_key_than_the_registered_one_is_refused(setup, tmp_path: Path) -> None:
+    """mut21 4: once the township's key is registered, a file with its code signed by another key (a
+    copied data folder, a made-up file) does not replace the village's usage."""
+    town, v01, _, _ = setup
+    first, other = tmp_path / "a.json", tmp_path / "b.json"
+    exported = sn.export_snapshot(town, first, 2025, today=dt.date(2025, 4, 2))
+    sn.import_snapshot(v01, first.read_bytes(), trust=[exported.fingerprint])
+    fake = b.township(tmp_path / "fake")
+    sn.export_snapshot(fake, other, 2025, today=dt.date(2025, 5, 2))
+    fake.close()
+    with pytest.raises(sn.SnapshotError, match="not the registered one"):
+        sn.import_snapshot(v01, other.read_bytes())
+    assert sn.imported_snapshot(v01, 2025) == sn.ImportedSnapshot(2025, "2025-04-02", 0)
+
+
+def test_an_old_snapshot_without_pools_counts_for_a_residents_cap(setup, tmp_path: Path) -> None:
+    """mut21 5: a version-1 file's rows name no pool; they count against a resident's annual cap as
+    when the file was written (the employee path: `test_an_old_snapshot_file_without_pools_...`)."""
+    town, _, v02, wang = setup
+    out = tmp_path / "s.json"
+    exported = sn.export_snapshot(town, out, 2025, today=dt.date(2025, 4, 2))
+    old = _resigned(town, out.read_bytes(), version=1, rows=[{"certno": wang, "facility_code": "V01", "fund": "280.00"}])
+    sn.import_snapshot(v02, old, trust=[exported.fingerprint])
+    p2 = b.enrol(v02, "王一", wang, "V02")
+    assert str(v02.usage_card(p2.id, dt.date(2025, 4, 10)).annual_left) == "20.00"
+
+
+def test_a_newer_snapshot_replaces_the_rows_of_the_older(setup, tmp_path: Path) -> None:
+    """mut21 7: two snapshots with the same row (Wang's 280.00 at V01): the second replaces the first's."""
+    town, _, v02, wang = setup
+    _v01_paid_wang(setup)
+    first, second = tmp_path / "a.json", tmp_path / "b.json"
+    exported = sn.export_snapshot(town, first, 2025, today=dt.date(2025, 4, 2))
+    sn.export_snapshot(town, second, 2025, today=dt.date(2025, 4, 3))
+    sn.import_snapshot(v02, first.read_bytes(), trust=[exported.fingerprint])
+    assert sn.import_snapshot(v02, second.read_bytes()).rows == 1
+    assert lookups.snapshot_fund(v02.db, wang, 2025, "V02") == 28000
+
+
+def test_the_snapshot_counts_a_carried_designation_and_new_years_eve(tmp_path: Path) -> None:
+    """mut21 8: Wang's enrolment is 2024's (carried into 2025, unchanged unless changed), and he is
+    seen on 31 December 2025: the 2025 snapshot has his use."""
+    town = b.township(tmp_path / "town")
+    b.enrol(town, "王一", b.resident_id(1), "V01", year=2024)
+    december = b.crafted_visit(1, b.person(1), dt.datetime(2025, 12, 31, 9))
+    _import_crafted(town, generate_key(), "V01", [december], month="2025-12")
+    assert sn.snapshot_rows(town, 2025) == [(b.resident_id(1), "V01", b.POLICY, december.adjudication.fund.fen)]
+    town.close()
+
+
 def test_village_refuses_a_snapshot_of_a_year_after_it_was_computed(setup, tmp_path: Path) -> None:
     """A township clock or program gone wrong: a 2030 snapshot computed in 2025 would cap a year that has not begun."""
     town, v01, _, _ = setup
@@ -349,6 +420,23 @@ def test_the_desk_paying_past_the_cap_after_a_villages_visits_flags_the_villages
     (result,) = tw.import_files(town, [("V01.json", raw)], trust=[verify_statement(raw).fingerprint], today=dt.date(2025, 5, 6))
     assert result.imported
     assert _over_cap(town) == [("V01S000000003", OVER_336)]
+
+
+def test_the_desk_paying_past_a_cap_the_villages_visits_reached_exactly_flags_the_last_one(setup) -> None:
+    """mut21 10: V01 pays Wang 280.00 then 20.00, the 300.00 cap exactly, over nothing; the desk,
+    not knowing of V01's March, pays 84.00 on 20 March: 384.00.  V01's last visit carries the flag
+    (the desk's can carry none), as when V01's visits had gone a fen over before the desk's."""
+    town, v01, _, wang = setup
+    (person,) = town.find_patients(wang)
+    assert str(town.entry(b.settle(town, person.id, dt.datetime(2025, 3, 20, 9), b.INFUSION)).adjudication.fund) == "84.00"
+    p1 = b.enrol(v01, "王一", wang, "V01")
+    b.settle(v01, p1.id, dt.datetime(2025, 3, 3, 9), EXPENSIVE)
+    last = v01.entry(b.settle(v01, p1.id, dt.datetime(2025, 3, 4, 9), ("药", "drug", "28.57", "covered")))
+    assert str(last.adjudication.fund) == "20.00"
+    raw = b.statement_bytes(v01, "2025-03")
+    (result,) = tw.import_files(town, [("V01.json", raw)], trust=[verify_statement(raw).fingerprint], today=dt.date(2025, 5, 6))
+    assert result.imported
+    assert [setl_id for setl_id, _ in _over_cap(town)] == [last.entry.setl_id]
 
 
 @pytest.mark.parametrize("v02_over", [False, True], ids=["desk over", "V02 over"])
