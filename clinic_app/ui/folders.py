@@ -30,6 +30,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QStandardPaths
+from PySide6.QtWidgets import QFileDialog, QWidget
 
 from clinic_app.services.session import BACKUP_DIR_SETTING, ClinicSession
 
@@ -153,6 +154,15 @@ class Folders:
         dialog opens there when it is there. Then the folder last chosen for `purpose`, then
         `fallback` (say, the backup folder for a backup file), then the default."""
         return start_folder(current, self._remembered.get(purpose), fallback, backup_dir=self._backup_dir)
+
+    def ask(self, parent: QWidget, purpose: str, caption: str, current: str | Path | None = "") -> Path | None:
+        """The folder chosen in a folder dialog for `purpose`, opened where `start` says and
+        remembered for the next time; None when the dialog is cancelled."""
+        folder = QFileDialog.getExistingDirectory(parent, caption, self.start(purpose, current))
+        if not folder:
+            return None
+        self.remember(purpose, folder)
+        return Path(folder)
 
     def remember(self, purpose: str, folder: str | Path) -> None:
         """Keep `folder` (for a file, pass its folder) as where the next `purpose` dialog opens."""

@@ -483,11 +483,9 @@ class MonthScreen(QWidget):
     # ---------------------------------------------------------------- folder and export
 
     def choose_folder(self) -> None:
-        start = self.context.folders.start(folders.MONTH_EXPORT, current=self.folder.text())
-        folder = QFileDialog.getExistingDirectory(self, self.tr("选择导出文件夹"), start)
-        if folder:
-            self.context.folders.remember(folders.MONTH_EXPORT, folder)
-            self.folder.setText(folder)
+        folder = self.context.folders.ask(self, folders.MONTH_EXPORT, self.tr("选择导出文件夹"), current=self.folder.text())
+        if folder is not None:
+            self.folder.setText(str(folder))
 
     def export(self) -> None:
         self.export_note.clear_note()

@@ -26,253 +26,253 @@
 <context>
     <name>AssessmentScreen</name>
     <message>
-        <location filename="../../clinic_app/ui/township/assessment.py" line="65" />
+        <location filename="../../clinic_app/ui/township/assessment.py" line="64" />
         <source>签约患者个人负担比例</source>
         <translation>Signed patients' personal burden ratio</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/assessment.py" line="66" />
+        <location filename="../../clinic_app/ui/township/assessment.py" line="65" />
         <source>签约患者就诊率</source>
         <translation>Signed patients' visit rate</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/assessment.py" line="67" />
+        <location filename="../../clinic_app/ui/township/assessment.py" line="66" />
         <source>有效签约率</source>
         <translation>Effective signing rate</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/assessment.py" line="68" />
+        <location filename="../../clinic_app/ui/township/assessment.py" line="67" />
         <source>特定清单药品配备率</source>
         <translation>Specific-list drug availability</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/assessment.py" line="69" />
-        <location filename="../../clinic_app/ui/township/assessment.py" line="206" />
+        <location filename="../../clinic_app/ui/township/assessment.py" line="68" />
+        <location filename="../../clinic_app/ui/township/assessment.py" line="205" />
         <source>乡村一体化管理</source>
         <translation>Village integration</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/assessment.py" line="70" />
+        <location filename="../../clinic_app/ui/township/assessment.py" line="69" />
         <source>现场调查 (知晓率/满意度)</source>
         <translation>Field survey (awareness/satisfaction)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/assessment.py" line="82" />
+        <location filename="../../clinic_app/ui/township/assessment.py" line="81" />
         <source>由县医保局按全县排名评定</source>
         <translation>set by the county insurance bureau by rank across the county</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/assessment.py" line="83" />
+        <location filename="../../clinic_app/ui/township/assessment.py" line="82" />
         <source>优秀</source>
         <translation>Excellent</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/assessment.py" line="83" />
+        <location filename="../../clinic_app/ui/township/assessment.py" line="82" />
         <source>良好</source>
         <translation>Good</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/assessment.py" line="83" />
+        <location filename="../../clinic_app/ui/township/assessment.py" line="82" />
         <source>合格</source>
         <translation>Pass</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/assessment.py" line="83" />
+        <location filename="../../clinic_app/ui/township/assessment.py" line="82" />
         <source>不合格</source>
         <translation>Fail</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/assessment.py" line="101" />
+        <location filename="../../clinic_app/ui/township/assessment.py" line="100" />
         <source>统一药品配送</source>
         <translation>Unified drug delivery</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/assessment.py" line="102" />
+        <location filename="../../clinic_app/ui/township/assessment.py" line="101" />
         <source>统一监管</source>
         <translation>Unified supervision</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/assessment.py" line="103" />
+        <location filename="../../clinic_app/ui/township/assessment.py" line="102" />
         <source>统一结算</source>
         <translation>Unified settlement</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/assessment.py" line="104" />
+        <location filename="../../clinic_app/ui/township/assessment.py" line="103" />
         <source>统一资金分配</source>
         <translation>Unified fund distribution</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/assessment.py" line="105" />
+        <location filename="../../clinic_app/ui/township/assessment.py" line="104" />
         <source>统一协议签订</source>
         <translation>Unified agreements</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/assessment.py" line="112" />
+        <location filename="../../clinic_app/ui/township/assessment.py" line="111" />
         <source>国家级</source>
         <translation>National</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/assessment.py" line="113" />
+        <location filename="../../clinic_app/ui/township/assessment.py" line="112" />
         <source>省级</source>
         <translation>Provincial</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/assessment.py" line="114" />
+        <location filename="../../clinic_app/ui/township/assessment.py" line="113" />
         <source>市级</source>
         <translation>City</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/assessment.py" line="115" />
+        <location filename="../../clinic_app/ui/township/assessment.py" line="114" />
         <source>县级</source>
         <translation>County</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/assessment.py" line="116" />
+        <location filename="../../clinic_app/ui/township/assessment.py" line="115" />
         <source>其他</source>
         <translation>Other</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/assessment.py" line="144" />
+        <location filename="../../clinic_app/ui/township/assessment.py" line="143" />
         <source>保存并计算</source>
         <translation>Save and compute</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/assessment.py" line="147" />
+        <location filename="../../clinic_app/ui/township/assessment.py" line="146" />
         <source>考核年度</source>
         <translation>Assessment year</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/assessment.py" line="151" />
+        <location filename="../../clinic_app/ui/township/assessment.py" line="150" />
         <source>写出考核表 (PDF/xlsx)…</source>
         <translation>Write assessment (PDF/xlsx)…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/assessment.py" line="161" />
+        <location filename="../../clinic_app/ui/township/assessment.py" line="160" />
         <source>全县基准 (县医保局公布)</source>
         <translation>County baselines (published by the county bureau)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/assessment.py" line="164" />
+        <location filename="../../clinic_app/ui/township/assessment.py" line="163" />
         <source>个人负担比例 %</source>
         <translation>Personal burden ratio %</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/assessment.py" line="164" />
+        <location filename="../../clinic_app/ui/township/assessment.py" line="163" />
         <source>如 35</source>
         <translation>e.g. 35</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/assessment.py" line="165" />
+        <location filename="../../clinic_app/ui/township/assessment.py" line="164" />
         <source>就诊率 (人次/签约人)</source>
         <translation>Visit rate (visits per signed person)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/assessment.py" line="165" />
+        <location filename="../../clinic_app/ui/township/assessment.py" line="164" />
         <source>如 0.5</source>
         <translation>e.g. 0.5</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/assessment.py" line="166" />
+        <location filename="../../clinic_app/ui/township/assessment.py" line="165" />
         <source>有效签约率 %</source>
         <translation>Effective signing rate %</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/assessment.py" line="166" />
+        <location filename="../../clinic_app/ui/township/assessment.py" line="165" />
         <source>如 60</source>
         <translation>e.g. 60</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/assessment.py" line="190" />
+        <location filename="../../clinic_app/ui/township/assessment.py" line="189" />
         <source>协议考核不合格 (一票否决)</source>
         <translation>Agreement rated unqualified (veto)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/assessment.py" line="191" />
+        <location filename="../../clinic_app/ui/township/assessment.py" line="190" />
         <source>现场考核录入</source>
         <translation>Field assessment entries</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/assessment.py" line="193" />
+        <location filename="../../clinic_app/ui/township/assessment.py" line="192" />
         <source>特定清单药品 已配备 / 应配备</source>
         <translation>Specific-list drugs stocked / required</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/assessment.py" line="196" />
+        <location filename="../../clinic_app/ui/township/assessment.py" line="195" />
         <source>政策知晓 知晓 / 调查</source>
         <translation>Policy awareness: aware / surveyed</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/assessment.py" line="199" />
+        <location filename="../../clinic_app/ui/township/assessment.py" line="198" />
         <source>满意度 满意 / 调查</source>
         <translation>Satisfaction: satisfied / surveyed</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/assessment.py" line="202" />
+        <location filename="../../clinic_app/ui/township/assessment.py" line="201" />
         <source>查实违规/推诿病例数</source>
         <translation>Confirmed violation or refusal cases</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/assessment.py" line="212" />
+        <location filename="../../clinic_app/ui/township/assessment.py" line="211" />
         <source>表彰 (加分)</source>
         <translation>Honours (bonus)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/assessment.py" line="236" />
+        <location filename="../../clinic_app/ui/township/assessment.py" line="235" />
         <source>指标</source>
         <translation>Indicator</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/assessment.py" line="237" />
+        <location filename="../../clinic_app/ui/township/assessment.py" line="236" />
         <source>实际值</source>
         <translation>Actual</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/assessment.py" line="238" />
+        <location filename="../../clinic_app/ui/township/assessment.py" line="237" />
         <source>得分</source>
         <translation>Points</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/assessment.py" line="239" />
+        <location filename="../../clinic_app/ui/township/assessment.py" line="238" />
         <source>满分</source>
         <translation>Maximum</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/assessment.py" line="253" />
+        <location filename="../../clinic_app/ui/township/assessment.py" line="252" />
         <source>考核结果</source>
         <translation>Assessment result</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/assessment.py" line="365" />
+        <location filename="../../clinic_app/ui/township/assessment.py" line="364" />
         <source>考核录入已保存</source>
         <translation>Assessment entries saved</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/assessment.py" line="374" />
+        <location filename="../../clinic_app/ui/township/assessment.py" line="373" />
         <source>本年度的全县基准和考核录入项尚未填写: 填写左侧各项后点“保存并计算”。</source>
         <translation>This year's county baselines and assessment entries are not filled in yet: fill in the left side and press "Save and compute".</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/assessment.py" line="382" />
+        <location filename="../../clinic_app/ui/township/assessment.py" line="381" />
         <source>来自数据: 签约人数 {signed}, 有效签约 {effective}, 签约患者就诊 {visits} 人次, 医疗费 {total} 元, 个人负担 {paid} 元</source>
         <translation>From the data: {signed} signed, {effective} effectively signed, {visits} visits of signed patients, cost {total}, personal burden {paid}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/assessment.py" line="398" />
+        <location filename="../../clinic_app/ui/township/assessment.py" line="397" />
         <source>总分 {score} (加分 {bonus}, 扣分 {deductions})</source>
         <translation>Score {score} (bonus {bonus}, deductions {deductions})</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/assessment.py" line="404" />
+        <location filename="../../clinic_app/ui/township/assessment.py" line="403" />
         <source>等次: {tier}</source>
         <translation>Tier: {tier}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/assessment.py" line="412" />
+        <location filename="../../clinic_app/ui/township/assessment.py" line="410" />
         <source>选择考核表保存的文件夹</source>
         <translation>Choose a folder for the assessment form</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/assessment.py" line="425" />
+        <location filename="../../clinic_app/ui/township/assessment.py" line="422" />
         <source>考核表已写出: {pdf}, {xlsx}</source>
         <translation>Assessment form written: {pdf}, {xlsx}</translation>
     </message>
@@ -1028,34 +1028,34 @@ Click "Show Details...", copy everything in it and give it to support.</translat
         <translation>The key of {name} ({code}) was replaced: {old} → {new}. Statements signed with the old key stay valid; files signed with it from now on are refused.</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="493" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="491" />
         <source>注意: 快照不含这些尚未导入的月结: {months}; 导入后请重新导出快照。</source>
         <translation>Note: the snapshot does not hold these statements, not imported: {months}; export it again once they are imported.</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="500" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="498" />
         <source>注意: 上面预览的 {n} 个月结还没有导入, 快照不含它们; 导入后请重新导出快照。</source>
         <translation>Note: the {n} statements previewed above are not imported yet and the snapshot leaves them out; export it again after importing.</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="553" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="551" />
         <source>导入完成: 已导入 {ok} 个文件, 未导入 {bad} 个, 已导入过 {same} 个, 旧版本 {old} 个, 重复 {copies} 个。</source>
         <translation>Import done: {ok} files imported, {bad} not imported, {same} already imported, {old} older revisions, {copies} copies.</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="466" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="465" />
         <source>导出用量快照到文件夹 (U 盘)</source>
         <translation>Export the usage snapshot to a folder (USB stick)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="488" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="486" />
         <source>已导出 {year} 年用量快照: {path}
 {people} 人, {rows} 行。乡镇卫生院密钥指纹 (村医第一次导入时核对): {fingerprint}</source>
         <translation>Exported the {year} usage snapshot: {path}
 {people} people, {rows} rows. Township key fingerprint (the village doctor checks it on the first import): {fingerprint}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/importing.py" line="559" />
+        <location filename="../../clinic_app/ui/township/importing.py" line="557" />
         <source>待审核 {n} 条:</source>
         <translation>{n} to review:</translation>
     </message>
@@ -1485,7 +1485,7 @@ Click "Show Details...", copy everything in it and give it to support.</translat
     </message>
     <message>
         <location filename="../../clinic_app/ui/month_screen.py" line="300" />
-        <location filename="../../clinic_app/ui/month_screen.py" line="568" />
+        <location filename="../../clinic_app/ui/month_screen.py" line="566" />
         <source>本年尚未导入</source>
         <translation>Not imported for this year</translation>
     </message>
@@ -1515,17 +1515,17 @@ Click "Show Details...", copy everything in it and give it to support.</translat
         <translation>No visits this month: export the statement for the township all the same, so it shows the month had no visits and is not taken for one not sent.</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/month_screen.py" line="487" />
+        <location filename="../../clinic_app/ui/month_screen.py" line="486" />
         <source>选择导出文件夹</source>
         <translation>Choose the export folder</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/month_screen.py" line="518" />
+        <location filename="../../clinic_app/ui/month_screen.py" line="516" />
         <source>正在导出…</source>
         <translation>Exporting…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/month_screen.py" line="534" />
+        <location filename="../../clinic_app/ui/month_screen.py" line="532" />
         <source>{month} 第 {revision} 版, 已导出到:
   {folder}
   {data}
@@ -1548,57 +1548,57 @@ This clinic's key fingerprint (the township checks it):
 {visits} settlements, {reversals} reversals; net total {total}, fund {fund}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/month_screen.py" line="549" />
+        <location filename="../../clinic_app/ui/month_screen.py" line="547" />
         <source>{month} 月结已导出 (第 {revision} 版)</source>
         <translation>{month} exported (revision {revision})</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/month_screen.py" line="571" />
+        <location filename="../../clinic_app/ui/month_screen.py" line="569" />
         <source>{year} 年: 已导入 (乡镇计算于 {day}), {rows} 行</source>
         <translation>{year}: imported (computed by the township on {day}), {rows} rows</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/month_screen.py" line="578" />
+        <location filename="../../clinic_app/ui/month_screen.py" line="576" />
         <source>选择乡镇卫生院的用量快照</source>
         <translation>Choose the township's usage snapshot</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/month_screen.py" line="578" />
+        <location filename="../../clinic_app/ui/month_screen.py" line="576" />
         <source>用量快照 (*.json)</source>
         <translation>Usage snapshot (*.json)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/month_screen.py" line="605" />
+        <location filename="../../clinic_app/ui/month_screen.py" line="603" />
         <source>这个快照已经导入过, 没有变化 ({year} 年, 乡镇计算于 {day})</source>
         <translation>This snapshot was imported before; nothing changed ({year}, computed on {day})</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/month_screen.py" line="607" />
+        <location filename="../../clinic_app/ui/month_screen.py" line="605" />
         <source>已导入 {year} 年用量快照 (乡镇计算于 {day}): {rows} 行</source>
         <translation>Imported the {year} usage snapshot (computed on {day}): {rows} rows</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/month_screen.py" line="620" />
+        <location filename="../../clinic_app/ui/month_screen.py" line="618" />
         <source>核对乡镇卫生院密钥指纹</source>
         <translation>Check the township health center's key fingerprint</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/month_screen.py" line="621" />
+        <location filename="../../clinic_app/ui/month_screen.py" line="619" />
         <source>{name} ({code}) 的签名密钥尚未登记。</source>
         <translation>The signing key of {name} ({code}) is not registered yet.</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/month_screen.py" line="624" />
+        <location filename="../../clinic_app/ui/month_screen.py" line="622" />
         <source>请把上面的指纹与乡镇卫生院给的指纹 (导出快照时显示, 或打印件) 逐组核对, 最好当面或电话确认。完全一致才点“信任此密钥”: 快照随即导入。不一致请点“不信任”, 并与乡镇卫生院联系。</source>
         <translation>Compare the fingerprint above, group by group, with the one the township gave you (shown when it exported the snapshot, or on paper), best in person or by phone. Only if it is the same, click "Trust this key": the snapshot is then imported. If not, click "Do not trust" and call the township health center.</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/month_screen.py" line="643" />
+        <location filename="../../clinic_app/ui/month_screen.py" line="641" />
         <source>未导入: 乡镇卫生院的密钥没有被信任</source>
         <translation>Not imported: the township health center's key was not trusted</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/month_screen.py" line="652" />
+        <location filename="../../clinic_app/ui/month_screen.py" line="650" />
         <source>{month} 月结汇总表</source>
         <translation>{month} statement summary</translation>
     </message>
@@ -3136,248 +3136,248 @@ Leave it empty if no package fee was taken or it is not known: package receipts 
 <context>
     <name>SettlementScreen</name>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="126" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="125" />
         <source>村卫生站 / 本院</source>
         <translation>Village clinic / own desk</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="126" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="125" />
         <source>签约人数</source>
         <translation>Signed</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="126" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="125" />
         <source>人次</source>
         <translation>Visits</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="126" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="125" />
         <source>医疗费总额</source>
         <translation>Total cost</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="126" />
-        <location filename="../../clinic_app/ui/township/settlement.py" line="819" />
-        <location filename="../../clinic_app/ui/township/settlement.py" line="858" />
-        <location filename="../../clinic_app/ui/township/settlement.py" line="899" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="125" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="818" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="857" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="898" />
         <source>统筹应付</source>
         <translation>Fund payable</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="126" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="125" />
         <source>按项目付费</source>
         <translation>Fee for service</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="127" />
-        <location filename="../../clinic_app/ui/township/settlement.py" line="860" />
-        <location filename="../../clinic_app/ui/township/settlement.py" line="899" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="126" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="859" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="898" />
         <source>预付</source>
         <translation>Prepay</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="127" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="126" />
         <source>拨付</source>
         <translation>Paid</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="127" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="126" />
         <source>质保金</source>
         <translation>Deposit</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="127" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="126" />
         <source>年累计应付</source>
         <translation>Payable YTD</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="127" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="126" />
         <source>年累计拨付</source>
         <translation>Paid YTD</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="127" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="126" />
         <source>年累计质保金</source>
         <translation>Deposit YTD</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="129" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="128" />
         <source>编码</source>
         <translation>Code</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="141" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="140" />
         <source>合计</source>
         <translation>Total</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="440" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="439" />
         <source>元</source>
         <translation>yuan</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="469" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="468" />
         <source>写出月报 (PDF/xlsx)…</source>
         <translation>Write monthly report (PDF/xlsx)…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="475" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="474" />
         <source>结算月份</source>
         <translation>Month</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="502" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="501" />
         <source>保存签约人数</source>
         <translation>Save signed counts</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="505" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="504" />
         <source>0-100</source>
         <translation>0-100</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="508" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="507" />
         <source>保存考核分</source>
         <translation>Save score</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="511" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="510" />
         <source>年度考核分</source>
         <translation>Annual score</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="517" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="516" />
         <source>分配方式…</source>
         <translation>Distribution…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="528" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="527" />
         <source>政策性超支…</source>
         <translation>Overspend…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="537" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="536" />
         <source>本月签约人数 / 考核分</source>
         <translation>Signed this month / score</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="547" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="546" />
         <source>统筹应付与月预算 (按月)</source>
         <translation>Fund payable vs budget, by month</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="548" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="547" />
         <source>本月统筹应付与预付 (按村)</source>
         <translation>Fund payable vs prepay, by village</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="647" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="646" />
         <source>正在结算 {month}…</source>
         <translation>Settling {month}…</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="672" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="671" />
         <source>{town} {month}  {variant}  签约 {signed} 人  定额/预算 {quota} 元</source>
         <translation>{town} {month}  {variant}  {signed} signed  quota/budget {quota}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="686" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="685" />
         <source>本月未收到月结: {codes}</source>
         <translation>No statement received this month: {codes}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="690" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="689" />
         <source>{year} 年年终清算</source>
         <translation>Year-end clearing {year}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="692" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="691" />
         <source> (本政策 {months} 个月)</source>
         <translation> ({months} months under this policy)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="747" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="746" />
         <source>手工录入</source>
         <translation>Entered by hand</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="747" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="746" />
         <source>按名册统计, 可修改后保存</source>
         <translation>Counted from the roster; edit and save if needed</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="413" />
-        <location filename="../../clinic_app/ui/township/settlement.py" line="748" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="412" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="747" />
         <source> (本院)</source>
         <translation> (own desk)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="772" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="771" />
         <source>政策性超支: 未录入</source>
         <translation>Policy overspend: not entered</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="775" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="774" />
         <source>政策性超支 {amount} 元, 医保分担 {share}</source>
         <translation>Policy overspend {amount}, fund {share}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="784" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="783" />
         <source>按工作量分配 (各村统筹应付)</source>
         <translation>Shared by workload (each line's fund payable)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="786" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="785" />
         <source>按协议份额分配</source>
         <translation>Shared by agreed shares</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="787" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="786" />
         <source>按协议份额分配: {shares}</source>
         <translation>Shared by agreed shares: {shares}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="825" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="824" />
         <source>月预算</source>
         <translation>Monthly budget</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="843" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="842" />
         <source>月份</source>
         <translation>Month</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="929" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="928" />
         <source>本院</source>
         <translation>Own</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="948" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="947" />
         <source>签约人数已保存</source>
         <translation>Signed counts saved</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="955" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="954" />
         <source>考核分已保存</source>
         <translation>Score saved</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="964" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="963" />
         <source>分配方式已保存</source>
         <translation>Distribution saved</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="974" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="973" />
         <source>政策性超支已保存</source>
         <translation>Policy-caused overspend saved</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="992" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="990" />
         <source>选择月报保存的文件夹</source>
         <translation>Choose a folder for the monthly report</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="1006" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="1003" />
         <source>月报已写出: {pdf}, {xlsx}</source>
         <translation>Report written: {pdf}, {xlsx}</translation>
     </message>

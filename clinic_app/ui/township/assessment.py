@@ -17,7 +17,6 @@ from pathlib import Path
 from PySide6.QtCore import QCoreApplication, Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
-    QFileDialog,
     QFormLayout,
     QFrame,
     QGridLayout,
@@ -408,11 +407,9 @@ class AssessmentScreen(QWidget):
     # ---------------------------------------------------------------- form
 
     def _choose_folder(self) -> None:
-        start = self.context.folders.start(folders.TOWNSHIP_REPORT)
-        folder = QFileDialog.getExistingDirectory(self, self.tr("选择考核表保存的文件夹"), start)
-        if folder:
-            self.context.folders.remember(folders.TOWNSHIP_REPORT, folder)
-            self.write_form(Path(folder))
+        folder = self.context.folders.ask(self, folders.TOWNSHIP_REPORT, self.tr("选择考核表保存的文件夹"))
+        if folder is not None:
+            self.write_form(folder)
 
     def write_form(self, folder: Path) -> None:
         """Write the shown year's assessment form, PDF and xlsx, into `folder` on the worker."""

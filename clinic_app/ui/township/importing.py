@@ -462,11 +462,9 @@ class ImportScreen(QWidget):
     # ------------------------------------------------------------------ usage snapshot
 
     def _choose_snapshot_folder(self) -> None:
-        start = self.context.folders.start(folders.SNAPSHOT_EXPORT)
-        folder = QFileDialog.getExistingDirectory(self, self.tr("导出用量快照到文件夹 (U 盘)"), start)
-        if folder:
-            self.context.folders.remember(folders.SNAPSHOT_EXPORT, folder)
-            self.export_snapshot(Path(folder))
+        folder = self.context.folders.ask(self, folders.SNAPSHOT_EXPORT, self.tr("导出用量快照到文件夹 (U 盘)"))
+        if folder is not None:
+            self.export_snapshot(folder)
 
     def export_snapshot(self, folder: Path) -> None:
         """Write this year's signed usage snapshot into `folder` for the villages."""

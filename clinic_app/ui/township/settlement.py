@@ -56,7 +56,6 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
     QDialog,
-    QFileDialog,
     QFormLayout,
     QFrame,
     QGroupBox,
@@ -988,11 +987,9 @@ class SettlementScreen(QWidget):
     # ---------------------------------------------------------------- report
 
     def _choose_folder(self) -> None:
-        start = self.context.folders.start(folders.TOWNSHIP_REPORT)
-        folder = QFileDialog.getExistingDirectory(self, self.tr("选择月报保存的文件夹"), start)
-        if folder:
-            self.context.folders.remember(folders.TOWNSHIP_REPORT, folder)
-            self.write_report(Path(folder))
+        folder = self.context.folders.ask(self, folders.TOWNSHIP_REPORT, self.tr("选择月报保存的文件夹"))
+        if folder is not None:
+            self.write_report(folder)
 
     def write_report(self, folder: Path) -> None:
         """Write the month's report PDF and xlsx into `folder` on the worker."""
