@@ -275,6 +275,24 @@ def test_an_employees_outside_receipt_paid_by_the_fund_is_flagged(active: Places
     assert zh.startswith("职工的外院票据: 统筹支付: 文件 700.00 元, 复核 0.00 元")
 
 
+def test_an_employees_outside_receipt_the_fund_paid_nothing_of_is_not_flagged(tmp_path: Path) -> None:
+    """The other side of the above: an employee's outside receipt booked (by an older version) where
+    the fund paid 0.00, Shaoguan naming no employee policy.  Nothing the village should not have
+    paid, so no re-adjudication flag (mut21 T35)."""
+    town, v01 = b.township(tmp_path / "town"), b.village(tmp_path / "v01", "V01")
+    for session in (town, v01):
+        session.add_patient(PatientInput(name="赵七", id_number=b.resident_id(7), category="employee_active"),
+                            Enrolment(0, 2025, designated_village="V01", designated_township=b.TOWNSHIP))
+    (person,) = v01.find_patients(b.resident_id(7))
+    paid = b.booked_reimbursement(v01, person.id, v01.operators()[0].id, "LG-1", "100.00",
+                                  dt.datetime(2025, 3, 10, 9), dt.date(2025, 3, 4))
+    assert str(paid.adjudication.fund) == "0.00"
+    _import(town, b.statement_bytes(v01))
+    assert tw.FLAG_ADJUDICATION_DIFF not in _codes(town, "V01", "2025-03")
+    for session in (town, v01):
+        session.close()
+
+
 def test_an_employee_off_the_roster_is_layered_only_when_the_file_says_so(tmp_path: Path) -> None:
     """An employee the township's roster does not have (flagged NOT_SIGNED), not signed with VA's
     family doctor: VA applies the employee policy, 70% of 100.00 = 70.00.  The township reads the

@@ -6,6 +6,7 @@ import datetime as dt
 import json
 import statistics
 from collections import Counter
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -23,6 +24,7 @@ from clinic_app.store import township as store
 from tests.township import builders as b
 
 DAY = dt.datetime(2025, 3, 10, 9, 0)
+REFORM = "shaoyang-resident-reform-2025"
 EXPENSIVE = ("中药饮片", "drug", "400.00", "covered")  # 70% of 400 = 280 of the 300 annual cap
 
 
@@ -77,6 +79,30 @@ def test_checksum_and_not_signed(town) -> None:
         ("SST000003", tw.FLAG_ADJUDICATION_DIFF, "V01"),
         ("SST000003", tw.FLAG_NOT_SIGNED, "V01"),
     ]
+
+
+def test_a_person_designated_with_the_township_alone_is_signed_at_its_villages(tmp_path: Path) -> None:
+    """POLICIES.md §2: a person whose roster entry names the township and no village is signed
+    with the township, one signing unit with its villages: no "not signed" at V01 (mut21 T19)."""
+    town = b.township(tmp_path / "town")
+    town.add_patient(PatientInput(name="王一", id_number=b.resident_id(1)),
+                     Enrolment(0, 2025, designated_village="", designated_township=b.TOWNSHIP))
+    _import(town, generate_key(), "V01", [b.crafted_visit(1, b.person(1), DAY)])
+    assert _flags(town, code=tw.FLAG_NOT_SIGNED) == []
+    town.close()
+
+
+@pytest.mark.parametrize("signed", [True, False])
+def test_under_the_reform_another_village_is_the_signing_unit_only_for_a_signed_person(tmp_path: Path, signed: bool) -> None:
+    """The reform makes the township and its villages one signing unit for a person signed with
+    the family doctor: designated at V02, seen at V01, only the unsigned one is "not signed" (mut21 T20)."""
+    town = b.township(tmp_path / "town", policy=REFORM, reform=True)
+    b.enrol(town, "王一", b.resident_id(1), "V02", signed=signed)
+    visit = b.crafted_visit(1, b.person(1), dt.datetime(2025, 8, 5, 9), policy=REFORM, signed=signed)
+    _import(town, generate_key(), "V01", [visit], month="2025-08", policy=REFORM)
+    expected = [] if signed else [("SST000001", tw.FLAG_NOT_SIGNED, "V01")]
+    assert _flags(town, code=tw.FLAG_NOT_SIGNED) == expected
+    town.close()
 
 
 def test_split_visit_and_duplicate_charges(town) -> None:
@@ -197,8 +223,6 @@ def test_township_readjudication_finds_a_wrong_designation(town) -> None:
 
 
 def test_readjudication_knows_an_enrolment_marked_not_insured(town) -> None:
-    from dataclasses import replace
-
     patient = town.find_patients(b.resident_id(3))[0]
     enrolment = town.enrolment(patient.id, DAY.year)
     assert enrolment is not None
@@ -236,6 +260,45 @@ def test_cost_outlier_is_against_the_median_of_every_village_so_far(town) -> Non
     assert "median 17.30" in _said(flag)
 
 
+@pytest.mark.parametrize(("drug", "outliers"), [("46.90", []), ("46.91", [("SST000009", tw.FLAG_COST_OUTLIER, "V01")])])
+def test_a_cost_of_exactly_three_times_the_median_is_no_outlier(town, drug: str, outliers: list) -> None:
+    """Three visits of 17.30 and one of 5.00 + the drug: 51.90 is three times the median, not
+    "far above" it; one fen more is (mut21 T02)."""
+    people = [b.person(1), b.person(3)]
+    visits = [b.crafted_visit(i, people[i % 2], DAY + dt.timedelta(days=i)) for i in range(3)]
+    visits.append(b.crafted_visit(9, b.person(3), DAY, (b.CONSULTATION, ("贵药", "drug", drug, "covered"))))
+    _import(town, generate_key(), "V01", visits)
+    assert _flags(town, code=tw.FLAG_COST_OUTLIER) == outliers
+
+
+def test_a_month_of_mostly_free_visits_flags_no_outlier(town) -> None:
+    """A median cost of 0.00 (most visits free, e.g. a reform-signed consultation, its fee waived)
+    makes three times the median 0.00: no visit that cost anything is an outlier for that (mut21 T04)."""
+    free = ("健康咨询", "treatment", "0.00", "covered")
+    people = [b.person(1), b.person(3)]
+    visits = [b.crafted_visit(i, people[i % 2], DAY + dt.timedelta(days=i), (free,)) for i in range(3)]
+    visits.append(b.crafted_visit(9, b.person(3), DAY))
+    _import(town, generate_key(), "V01", visits)
+    assert _flags(town, code=tw.FLAG_COST_OUTLIER) == []
+
+
+def test_the_median_counts_every_settlement_of_the_month_reversed_or_not(town) -> None:
+    """The month's usual cost counts the file's settlements as `store.month_cost_counts` counts the
+    imported ones (kind = 'settlement', reversed or not), so one file's review agrees with the
+    next's: three 17.30s reversed and one standing make the median 17.30, and 60.00 an outlier (mut21 T03)."""
+    people = [b.person(1), b.person(3)]
+    visits, undo = [], []
+    for i in range(3):
+        v = b.crafted_visit(i, people[i % 2], DAY + dt.timedelta(days=i))
+        visits.append(v)
+        undo.append(replace(v, settlement_id=f"SRV{i:06d}", settled_at=v.settled_at + dt.timedelta(hours=1),
+                            reversal_of=v.settlement_id))
+    visits.append(b.crafted_visit(8, b.person(3), DAY))
+    visits.append(b.crafted_visit(9, b.person(1), DAY + dt.timedelta(days=20), (b.CONSULTATION, ("贵药", "drug", "55.00", "covered"))))
+    _import(town, generate_key(), "V01", visits + undo)
+    assert _flags(town, code=tw.FLAG_COST_OUTLIER) == [("SST000009", tw.FLAG_COST_OUTLIER, "V01")]
+
+
 @given(st.lists(st.integers(min_value=-50, max_value=10_000), max_size=40))
 def test_median_of_counted_costs_is_the_plain_median(costs) -> None:
     counted = tw._median(Counter(costs))
@@ -258,6 +321,29 @@ def test_consultation_fee_charged_to_a_reform_signed_patient(tmp_path: Path) -> 
     codes = sorted((f.setl_id, f.code) for f in store.review_flags(town.db, store.FlagFilter()))
     assert ("SST000001", tw.FLAG_CONSULTATION_FEE_SIGNED) in codes
     assert ("SST000002", tw.FLAG_CONSULTATION_FEE_SIGNED) not in codes
+    town.close()
+
+
+def test_last_years_family_doctor_contract_does_not_waive_this_years_consultation(tmp_path: Path) -> None:
+    """The contract is signed for a year: a 2025 signing carried into January 2026 (no 2026 record)
+    waives nothing, so the fee the village charged is no flag (mut21 T22)."""
+    town = b.township(tmp_path / "town", policy=REFORM, reform=True)
+    b.enrol(town, "王一", b.resident_id(1), "V01", signed=True, year=2025)
+    visit = b.crafted_visit(1, b.person(1), dt.datetime(2026, 1, 10, 9), policy=REFORM, signed=False)
+    _import(town, generate_key(), "V01", [visit], month="2026-01", policy=REFORM)
+    assert _flags(town, code=tw.FLAG_CONSULTATION_FEE_SIGNED) == []
+    town.close()
+
+
+def test_a_visit_the_files_own_reasons_bar_gets_no_consultation_flag(tmp_path: Path) -> None:
+    """Signed at V01 but the village's file bars the visit (reform_signed_elsewhere): no benefit,
+    the waiver included, so the fee charged in full is no flag (mut21 T24)."""
+    town = b.township(tmp_path / "town", policy=REFORM, reform=True)
+    b.enrol(town, "王一", b.resident_id(1), "V01", signed=True)
+    visit = b.crafted_visit(1, b.person(1), dt.datetime(2025, 8, 5, 9), policy=REFORM, signed=True, designated=False)
+    assert "reform_signed_elsewhere" in {r.code for r in visit.adjudication.reasons}
+    _import(town, generate_key(), "V01", [visit], month="2025-08", policy=REFORM)
+    assert _flags(town, code=tw.FLAG_CONSULTATION_FEE_SIGNED) == []
     town.close()
 
 
@@ -358,4 +444,17 @@ def test_consultation_fee_of_a_signed_person_not_insured_is_not_flagged(tmp_path
     assert done.imported
     assert [(f.certno, f.code) for f in store.review_flags(town.db, store.FlagFilter())] == []
     village.close()
+    town.close()
+
+
+def test_a_signed_person_the_roster_says_is_not_insured_gets_no_consultation_flag_whatever_the_file_says(tmp_path: Path) -> None:
+    """As above, but the file's visit carries no reason barring it (the village had the person as
+    insured): the township's roster alone says not insured, so no waiver was due (mut21 T23)."""
+    town = b.township(tmp_path / "town", policy=REFORM, reform=True)
+    town.add_patient(PatientInput(name="王一", id_number=b.resident_id(1)),
+                     Enrolment(0, 2025, insured=False, designated_village="V01", designated_township=b.TOWNSHIP,
+                               family_doctor_signed=True))
+    visit = b.crafted_visit(1, b.person(1), dt.datetime(2025, 8, 5, 9), policy=REFORM, signed=False)
+    _import(town, generate_key(), "V01", [visit], month="2025-08", policy=REFORM)
+    assert _flags(town, code=tw.FLAG_CONSULTATION_FEE_SIGNED) == []
     town.close()
