@@ -15,7 +15,13 @@ from typing import Any
 
 import pytest
 
-from clinic_app.domain.copay import adjudicate_visit, covered_from_birth
+from clinic_app.domain.copay import (
+    add_months,
+    adjudicate_visit,
+    coverage_start,
+    covered_from_birth,
+    newborn_on,
+)
 from clinic_app.domain.money import Money
 from clinic_app.domain.policy import PolicyBook
 from clinic_app.domain.visit import Adjudication, Item, Patient, Usage, VisitDraft
@@ -706,3 +712,45 @@ def test_a_newborn_enrolled_within_six_months_is_covered_on_the_day_of_birth(boo
     assert covered(born) is True
     assert covered(dt.date(2025, 3, 2)) is True
     assert covered(dt.date(2025, 2, 28)) is False, "not before birth"
+
+
+def test_a_baby_is_a_newborn_until_the_day_before_its_first_birthday(book: PolicyBook) -> None:
+    """POLICIES.md §2 "Newborns": the rule is for a person enrolled before the first birthday
+    (新生儿).  On the birthday itself the baby is one year old, no newborn (mut21 D01, D02): so
+    an enrolment dated that day is covered at once, like an adult's, and one a day earlier from
+    the next month (enrolled past the 6 months' grace)."""
+    born = dt.date(2024, 3, 10)
+    assert newborn_on(born, dt.date(2025, 3, 9))
+    assert not newborn_on(born, dt.date(2025, 3, 10))
+    policy = book[SG23]
+    on_birthday = Patient(birth_date=born, enrolled_on=add_months(born, 12))
+    assert coverage_start(policy, on_birthday) is None
+    day_before = Patient(birth_date=born, enrolled_on=dt.date(2025, 3, 9))
+    assert coverage_start(policy, day_before) == dt.date(2025, 4, 1)
+
+
+def test_a_first_enrolment_covers_from_birth_in_the_birth_and_enrolment_years_only(book: PolicyBook) -> None:
+    """Born December 2024, enrolled January 2025 (within 6 months): the December visit is the
+    2025 enrolment's, but a visit of 2026, a year of its own, is not (mut21 D06)."""
+    policy, born, enrolled = book[SG23], dt.date(2024, 12, 1), dt.date(2025, 1, 5)
+    assert covered_from_birth(policy, born, enrolled, 2025, dt.date(2024, 12, 20))
+    assert not covered_from_birth(policy, born, enrolled, 2025, dt.date(2026, 2, 1))
+
+
+def _reason_codes(book: PolicyBook, usage: Usage, *items: str) -> list[str]:
+    visit = VisitDraft(SG23, dt.date(2024, 3, 2), "village", Patient(designated=True), usage,
+                       tuple(item(text, i) for i, text in enumerate(items)))
+    return [r.code for r in adjudicate_visit(visit, book).reasons]
+
+
+def test_a_fund_landing_exactly_on_the_annual_cap_is_not_cut_by_it(book: PolicyBook) -> None:
+    """sg23 第八条(一) 300 a year, 290.00 used: 14.29 x 70% = 10.003 -> 10.00, exactly the 10.00
+    left.  Nothing is cut, so no `annual_cap` reason (which `capped_after` would read as a visit
+    the cap cut, after a void) (mut21 D18)."""
+    assert "annual_cap" not in _reason_codes(book, Usage(fund_year=Money.parse("290.00")), "drug 14.29")
+    assert "annual_cap" in _reason_codes(book, Usage(fund_year=Money.parse("290.01")), "drug 14.29")
+
+
+def test_a_consultation_fee_at_the_standard_is_not_over_it(book: PolicyBook) -> None:
+    """sg23 第八条(二)1: 5.00 at a village station is the standard, not 0.00 over it (mut21 D14)."""
+    assert "consultation_over_standard" not in _reason_codes(book, Usage(), "consultation 5.00")
