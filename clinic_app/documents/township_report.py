@@ -312,8 +312,7 @@ def year_end_rows(year_end: YearSettlement) -> list[tuple[str, Money]]:
     employees = year_end.variant == "hunan_reform" and year_end.signed_employees > 0
     for key in YEAR_END_LABELS:
         amount = getattr(year_end, key)
-        if amount is None or (shared and key == "not_paid"):
-            # 机构承担 says Shaoyang's overspend: it is over the prepayments, not "over the quota".
+        if amount is None:
             continue
         if (
             key in _YEAR_END_ALWAYS

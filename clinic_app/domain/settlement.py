@@ -1007,7 +1007,9 @@ def _shaoyang_year(policy: Policy, inputs: YearInputs) -> YearSettlement:
         ZERO,
         ZERO,
         fund_bears,
-        overspend - fund_bears,
+        # No 超支不补 here: the overspend is over the prepayments, shared (政策性) or the facility's,
+        # which `facility_bears` says; the quota is no ceiling a payment was cut at.
+        ZERO,
         reasons,
         returned_to_fund=max(ZERO, quota - totals.paid - fund_bears),
         carried_forward=surplus if inputs.continues else ZERO,

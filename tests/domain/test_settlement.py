@@ -538,6 +538,7 @@ def test_shaoyang_months_carry_surplus_and_record_overspend() -> None:
         m("200.00"),
     )
     assert shared.policy_overspend == m("200.00")
+    assert shared.not_paid == ZERO  # no 超支不补 beside what the facility bears
     # The year's overspend is said as the year's (a December-only overspend read twice, as the month's).
     assert "settlement_year_overspend" in codes(shared) and "settlement_overspend" not in codes(shared)
     alone = settle_year(policy(SHAOYANG), YearInputs(2024, 1200, totals, fund_per_head=m("500.00")))
