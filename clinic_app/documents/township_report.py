@@ -156,6 +156,12 @@ class SettlementReport:
     """Shaoyang 2019's year end: the policy-caused overspend and the fund's share as entered (None: none entered)."""
 
     @property
+    def takes_policy_overspend(self) -> bool:
+        """A Shaoyang 2019 year end: the year's policy-caused overspend is entered with it (邵医保发〔2019〕17号
+        五(一)1; `settlement.enter_policy_overspend` refuses it elsewhere)."""
+        return self.year_end is not None and self.variant == "shaoyang2019"
+
+    @property
     def missing_named(self) -> tuple[str, ...]:
         """The villages with no statement for the month as people name them, "name (code)": the
         name the township knows (registered key, earlier statements); the code alone if none."""

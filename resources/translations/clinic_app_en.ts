@@ -3157,9 +3157,9 @@ Leave it empty if no package fee was taken or it is not known: package receipts 
     </message>
     <message>
         <location filename="../../clinic_app/ui/township/settlement.py" line="125" />
-        <location filename="../../clinic_app/ui/township/settlement.py" line="818" />
-        <location filename="../../clinic_app/ui/township/settlement.py" line="857" />
-        <location filename="../../clinic_app/ui/township/settlement.py" line="898" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="817" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="856" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="897" />
         <source>统筹应付</source>
         <translation>Fund payable</translation>
     </message>
@@ -3170,8 +3170,8 @@ Leave it empty if no package fee was taken or it is not known: package receipts 
     </message>
     <message>
         <location filename="../../clinic_app/ui/township/settlement.py" line="126" />
-        <location filename="../../clinic_app/ui/township/settlement.py" line="859" />
-        <location filename="../../clinic_app/ui/township/settlement.py" line="898" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="858" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="897" />
         <source>预付</source>
         <translation>Prepay</translation>
     </message>
@@ -3312,72 +3312,72 @@ Leave it empty if no package fee was taken or it is not known: package receipts 
         <translation> (own desk)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="771" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="770" />
         <source>政策性超支: 未录入</source>
         <translation>Policy overspend: not entered</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="774" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="773" />
         <source>政策性超支 {amount} 元, 医保分担 {share}</source>
         <translation>Policy overspend {amount}, fund {share}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="783" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="782" />
         <source>按工作量分配 (各村统筹应付)</source>
         <translation>Shared by workload (each line's fund payable)</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="785" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="784" />
         <source>按协议份额分配</source>
         <translation>Shared by agreed shares</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="786" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="785" />
         <source>按协议份额分配: {shares}</source>
         <translation>Shared by agreed shares: {shares}</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="824" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="823" />
         <source>月预算</source>
         <translation>Monthly budget</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="842" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="841" />
         <source>月份</source>
         <translation>Month</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="928" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="927" />
         <source>本院</source>
         <translation>Own</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="947" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="946" />
         <source>签约人数已保存</source>
         <translation>Signed counts saved</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="954" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="953" />
         <source>考核分已保存</source>
         <translation>Score saved</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="963" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="962" />
         <source>分配方式已保存</source>
         <translation>Distribution saved</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="973" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="972" />
         <source>政策性超支已保存</source>
         <translation>Policy-caused overspend saved</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="990" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="989" />
         <source>选择月报保存的文件夹</source>
         <translation>Choose a folder for the monthly report</translation>
     </message>
     <message>
-        <location filename="../../clinic_app/ui/township/settlement.py" line="1003" />
+        <location filename="../../clinic_app/ui/township/settlement.py" line="1002" />
         <source>月报已写出: {pdf}, {xlsx}</source>
         <translation>Report written: {pdf}, {xlsx}</translation>
     </message>

@@ -764,8 +764,7 @@ class SettlementScreen(QWidget):
         self.score.setText("" if report.score is None else format_fraction(report.score))
         self.distribution.setText(self.distribution_words(report, short=True))
         self.distribution.setToolTip(self.distribution_words(report))
-        shaoyang_close = report.year_end is not None and report.variant == "shaoyang2019"
-        self.overspend_row.setVisible(shaoyang_close)
+        self.overspend_row.setVisible(report.takes_policy_overspend)
         entered = report.policy_overspend
         if entered is None:
             self.policy_overspend.setText(self.tr("政策性超支: 未录入"))
