@@ -176,7 +176,8 @@ def test_a_month_chosen_while_its_report_is_made_takes_none_of_the_month_before_
 ) -> None:  # type: ignore[no-untyped-def]
     """April chosen after March, its report on its way (a township's takes seconds, more behind a
     backup's step): March's boxes, still on screen, were stored as April's counts by 保存签约人数
-    (or Enter in a box), and 写出月报 wrote March's report."""
+    (or Enter in a box), and 写出月报 wrote March's report; March's lines and charts stood under
+    正在结算 2025-04…"""
     import threading
 
     from tests.ui.conftest import wait_idle
@@ -187,13 +188,18 @@ def test_a_month_chosen_while_its_report_is_made_takes_none_of_the_month_before_
     with qtbot.waitSignal(screen.report_shown, timeout=15000):
         screen.choose_month("2025-03")
     assert screen.save_signed_button.isEnabled() and screen.write_button.isEnabled()
+    assert screen.model.rowCount() and screen.signed_boxes and all(chart.series() for chart in (screen.month_chart, screen.village_chart))
     gate = threading.Event()
     worker.submit(lambda: gate.wait(10))  # the worker held: April's report waits behind it
     screen.choose_month("2025-04")
     buttons = (screen.write_button, screen.save_signed_button, screen.save_score_button, screen.distribution_button)
     meanwhile = (screen.report, [button.isEnabled() for button in buttons])
-    screen.signed_boxes["V201"].setValue(120)  # March's box
-    screen.save_signed()  # as Enter in the box does
+    # Under 正在结算 2025-04…, none of March's lines, notes, charts or counts (they read as April's).
+    shown = (screen.model.rowCount(), screen.notes_area.isHidden(), screen.signed_boxes, screen.signed_form.rowCount())
+    series = [chart.series() for chart in (screen.month_chart, screen.village_chart)]
+    assert "正在结算 2025-04" in screen.heading.text()
+    assert shown == (0, True, {}, 0) and series == [[], []]
+    screen.save_signed()  # as Enter in a box did
     out = tmp_path / "reports"
     out.mkdir()
     screen.write_report(out)

@@ -652,11 +652,27 @@ class SettlementScreen(QWidget):
             self.report = None
             for button in self._report_buttons():
                 button.setEnabled(False)
+            self._clear_shown()
         self.context.run(
             lambda: month_report(session, month),
             lambda report: self._shown(generation, report),
             self._failed,
         )
+
+    def _clear_shown(self) -> None:
+        """Nothing of the month before under 正在结算: its lines, notes, charts and signed counts read as the
+        month chosen's until that month's report came (seconds at a township)."""
+        self.model.set_rows([])
+        self.notes.clear()
+        self.notes_area.setVisible(False)
+        for chart in (self.month_chart, self.village_chart):
+            self._clear(chart)
+        self._clear_signed()
+
+    def _clear_signed(self) -> None:
+        while self.signed_form.rowCount():
+            self.signed_form.removeRow(0)
+        self.signed_boxes = {}
 
     def _failed(self, error: Exception) -> None:
         self.heading.clear()
@@ -736,9 +752,7 @@ class SettlementScreen(QWidget):
             self.updateGeometry()  # the wrapped lines' height changes with the width
 
     def _fill_entries(self, report: SettlementReport) -> None:
-        while self.signed_form.rowCount():
-            self.signed_form.removeRow(0)
-        self.signed_boxes = {}
+        self._clear_signed()
         for line in report.lines:
             box = QSpinBox()
             box.setRange(0, 1_000_000)
