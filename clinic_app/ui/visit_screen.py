@@ -420,6 +420,8 @@ class VisitScreen(QWidget):
         self.adjudication: Adjudication | None = None
         self.last_settled: SettledVisit | None = None
         self.pending_entry: CatalogEntry | None = None
+        self._draft_number = 0
+        """Moves on each `clear`: an item looked up for a draft since cleared (settled, 新接诊) is dropped."""
         self._preview_generation = 0
         self._previewed_generation = 0
         """The last preview come back (or failed): below `_preview_generation`, one is on its way."""
@@ -862,13 +864,20 @@ class VisitScreen(QWidget):
             self.item_note.say(self.tr("请输入项目编码或名称"))
             self.item_search.edit.setFocus()
             return
-        session = self.context.session
+        session, draft = self.context.session, self._draft_number
 
         def added(line: DraftLine) -> None:
-            self._append_line(line)
-            self._after_add()
+            # Looked up behind a busy worker (a backup's step) for a draft settled or dropped since:
+            # it landed in the next patient's visit, and took the item field being typed in.
+            if draft == self._draft_number:
+                self._append_line(line)
+                self._after_add()
 
-        self.context.run(lambda: session.line_from_catalog(text, quantity), added, self._unknown_item)
+        def unknown(error: Exception) -> None:
+            if draft == self._draft_number:
+                self._unknown_item(error)
+
+        self.context.run(lambda: session.line_from_catalog(text, quantity), added, unknown)
 
     def _unknown_item(self, error: Exception) -> None:
         self.item_note.say(self.context.message(error) if isinstance(error, UserError) else str(error))
@@ -1240,6 +1249,7 @@ class VisitScreen(QWidget):
 
     def clear(self, keep_result: bool = False) -> None:
         """Start again with no patient and no items (after a settle, or a confirmed 新接诊)."""
+        self._draft_number += 1
         self.patient = None
         self.rows = []
         self.pending_entry = None

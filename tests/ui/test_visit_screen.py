@@ -986,3 +986,32 @@ def test_the_wheel_over_the_document_and_the_payment_turns_them_only_once_chosen
         assert box.currentIndex() == before + 1, box
     wait_idle(qtbot, worker)
     assert session.setting("visit_identity_check") == screen.identity.currentData()
+
+
+def test_an_item_looked_up_for_a_draft_since_dropped_does_not_land_in_the_next_one(qtbot, context, worker) -> None:  # type: ignore[no-untyped-def]
+    """YP0009 typed and Entered while the worker was busy (a backup's step), then 新接诊: the line came
+    after and landed in the next patient's visit, taking the item field the doctor was typing in;
+    a code found in no catalogue said so under the next visit's field."""
+    import threading
+
+    screen = make_screen(qtbot, context)
+    choose_by_typing(qtbot, screen, "zsf")
+    for code in ("YP0009", "NOSUCH"):
+        gate = threading.Event()
+        worker.submit(lambda gate=gate: gate.wait(10))  # the worker held: the lookup waits behind it
+        screen.item_search.edit.setText(code)
+        screen.add_item()  # as Enter on the quantity does
+        screen.new_visit()  # nothing but the consultation fee entered: cleared without asking
+        qtbot.keyClicks(screen.item_search.edit, "tb")  # the next visit's first item, being typed
+        gate.set()
+        wait_idle(qtbot, worker)
+        assert screen.rows == [] and screen.patient is None
+        assert screen.item_search.edit.text() == "tb" and not screen.item_note.isVisible(), code
+        screen.item_search.edit.clear()
+
+    # The lookup of the draft on screen still adds its line.
+    choose_by_typing(qtbot, screen, "zsf")
+    screen.item_search.edit.setText("YP0009")
+    with qtbot.waitSignal(screen.preview_updated, timeout=5000):
+        screen.add_item()
+    assert [row.line.code for row in screen.rows][-1] == "YP0009"
