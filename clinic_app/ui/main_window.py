@@ -118,6 +118,8 @@ class MainWindow(QMainWindow):
         """The size policies of the screens not shown, while they are set aside (`_only_shown_sizes`)."""
         self._saved_operator: str | None = None
         """The operator setting as last read or written: choosing that one again writes nothing."""
+        self._operator_writes = 0
+        """Operator choices written: a read asked for before the last of them is older than `_saved_operator`."""
         if context.worker.busy:
             self.load_operators()
         else:
@@ -287,10 +289,13 @@ class MainWindow(QMainWindow):
             self._bring_into_view(focused)
 
     def load_operators(self) -> None:
-        session = self.context.session
-        self.context.run(
-            lambda: (session.operators(), session.setting(OPERATOR_SETTING)), lambda pair: self._operators_loaded(*pair)
-        )
+        session, writes = self.context.session, self._operator_writes
+
+        def loaded(pair: tuple[list[Operator], str | None]) -> None:
+            # A choice written after this read was asked for is newer than the setting it read.
+            self._operators_loaded(pair[0], pair[1] if writes == self._operator_writes else self._saved_operator)
+
+        self.context.run(lambda: (session.operators(), session.setting(OPERATOR_SETTING)), loaded)
 
     def _operators_loaded(self, operators: list[Operator], last: str | None) -> None:
         """The active operators; the one chosen stays, or, stopped in 设置, the next in the list takes
@@ -325,6 +330,7 @@ class MainWindow(QMainWindow):
         if str(operator_id) == self._saved_operator:
             return  # the one chosen last time (the start): nothing to write
         self._saved_operator = str(operator_id)
+        self._operator_writes += 1
         session = self.context.session
         self.context.run(lambda: session.set_setting(OPERATOR_SETTING, str(operator_id)))
 

@@ -166,6 +166,33 @@ def test_the_window_shows_with_the_operator_chosen_last_time(qtbot, session, wor
     assert fresh.folders.loaded
 
 
+def test_the_operator_chosen_last_is_the_one_chosen_next_time_whatever_a_late_read_said(qtbot, session, worker) -> None:  # type: ignore[no-untyped-def]
+    """The operators read again (设置 changed one) behind a busy worker, 李护士 chosen meanwhile, then
+    王医生 again: the late read said 王医生 was the one saved, so choosing him wrote nothing, and the
+    next start opened on 李护士."""
+    import threading
+
+    from clinic_app.ui.context import AppContext
+    from clinic_app.ui.main_window import OPERATOR_SETTING
+
+    wang, li = session.operators()
+    session.set_setting(OPERATOR_SETTING, str(wang.id))
+    fresh = AppContext(session, worker, "zh")
+    window = MainWindow(fresh)
+    qtbot.addWidget(window)
+    wait_idle(qtbot, worker)
+    assert window.operator.currentData() == wang.id
+    gate = threading.Event()
+    worker.submit(lambda: gate.wait(10))  # the worker held: the read waits behind it
+    window.load_operators()
+    window.operator.setCurrentIndex(window.operator.findData(li.id))  # written after the read
+    gate.set()
+    wait_idle(qtbot, worker)
+    window.operator.setCurrentIndex(window.operator.findData(wang.id))
+    wait_idle(qtbot, worker)
+    assert fresh.operator_id == wang.id and session.setting(OPERATOR_SETTING) == str(wang.id)
+
+
 def test_an_operator_stopped_in_settings_leaves_the_window_s_list_and_the_next_one_takes_over(qtbot, context, session, worker) -> None:  # type: ignore[no-untyped-def]
     """设置 could add an operator but never stop one: a name typed wrong or a nurse who has left stayed
     in the 操作员 list for good, and could be picked onto receipts."""
