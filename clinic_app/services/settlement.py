@@ -950,6 +950,10 @@ def _figures(report: SettlementReport) -> dict[str, Any]:
             for line in report.lines
         },
         "year_end_payment": None if report.year_end is None else str(report.year_end.year_end_payment),
+        # The Hunan reform's: what the employee fund pays or takes back at the year end.
+        "employee_clearing": None
+        if report.year_end is None or report.year_end.employee_clearing is None
+        else str(report.year_end.employee_clearing),
     }
 
 
@@ -985,6 +989,8 @@ def _changed_since_reported(session: ClinicSession, report: SettlementReport) ->
         current = _figures(report)
         before, now = written["figures"], _as_recorded(written["figures"], current)
         year_end_before, year_end_now = before.pop("year_end_payment", None), now.pop("year_end_payment", None)
+        # A report written before it was recorded has no such key: not a change (`_as_recorded`).
+        clearing_before, clearing_now = before.pop("employee_clearing", None), now.pop("employee_clearing", None)
         changes = []
         totals_before = {key: value for key, value in before.items() if key != "lines"}
         if before != now and totals_before == {key: value for key, value in now.items() if key != "lines"}:
@@ -1009,6 +1015,12 @@ def _changed_since_reported(session: ClinicSession, report: SettlementReport) ->
             # December: an assessment score entered after the report changes only the year end.
             changes.append(Reason.of(
                 "settlement_year_end_changed_since_reported", at=written["at"], before=year_end_before, now=year_end_now,
+            ))
+        if clearing_before != clearing_now:
+            # The signed employees on the roster changed after the report (a late signing or enrolment).
+            changes.append(Reason.of(
+                "settlement_employee_clearing_changed_since_reported", at=written["at"],
+                before=clearing_before or "—", now=clearing_now or "—",
             ))
         return tuple(changes)
     return ()

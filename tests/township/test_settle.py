@@ -330,6 +330,36 @@ def reform_year(tmp_path: Path, employee_signed: bool = True, roster_employees: 
     return town
 
 
+def test_an_employee_signed_after_decembers_report_was_written_says_the_employee_clearing_differs(tmp_path) -> None:
+    """The employee fund's clearing is on December's report (试点通知 二(二)); a signed employee enrolled
+    on the roster after it was written changed it, and nothing said the report sent upward was stale."""
+    from clinic_app.domain.records import Enrolment
+    from clinic_app.services.demo import resident_id
+    from clinic_app.services.session import PatientInput
+
+    town = reform_year(tmp_path, roster_employees=True)
+    out = tmp_path / "reports"
+    out.mkdir()
+    written, _ = settlement.settle_with_entries(town, "2025-12", out=out)
+    assert written.year_end is not None and written.year_end.employee_clearing == Money.parse("35.50")
+    assert settlement.month_report(town, "2025-12").changes == ()
+    p = town.add_patient(PatientInput(
+        name="职工新", id_number=resident_id("440203", dt.date(1981, 2, 3), 7), category="employee_active",
+    ))
+    town.save_enrolment(Enrolment(
+        p.id, 2025, insured=True, designated_village="V101", designated_township=TOWNSHIP,
+        family_doctor_signed=True, enrolled_on=dt.date(2024, 11, 10),
+    ))
+    now = settlement.month_report(town, "2025-12")
+    town.close()
+    assert now.year_end is not None and now.year_end.signed_employees == 2
+    assert now.year_end.year_end_payment == written.year_end.year_end_payment  # the residents' is as written
+    assert [r.code for r in now.changes] == ["settlement_employee_clearing_changed_since_reported"]
+    (change,) = now.changes
+    assert (change.param("before"), change.param("now")) == ("35.50", str(now.year_end.employee_clearing))
+    assert render(change).startswith(f"注意: 职工医保年终清算与 {change.param('at')} 写出的月报不同: 35.50 → ")
+
+
 def _roster_employees(town: ClinicSession) -> None:
     """Employees on the township's roster: one retired employee signed with its family doctors for
     2025 and insured, the one 试点通知 二(二) clears; an active one signed but not insured, one insured
