@@ -371,6 +371,7 @@ class _Current:
     revision: int
     before_hash: str
     last_hash: str
+    entry_count: int
 
 
 class _View:
@@ -419,7 +420,7 @@ class _View:
         if (code, month) in self.months:
             return self.months[(code, month)]
         found = store.current_statement(self.db, code, month)
-        return None if found is None else _Current(found.id, found.revision, found.before_hash, found.last_hash)
+        return None if found is None else _Current(found.id, found.revision, found.before_hash, found.last_hash, found.entry_count)
 
     def reversals(self, code: str, setl_ids: Sequence[str]) -> dict[str, list[tuple[str, str]]]:
         """Settlement undone -> (month, reversal's setl_id) of the clinic's reversals of `setl_ids`,
@@ -466,7 +467,7 @@ class _View:
         self.bodies[plan.body_sha256] = "(本批较早的文件 / an earlier file of this batch)"
         self.paths.setdefault(plan.body_sha256, plan.path)
         chain = plan.statement.chain
-        self.months[(plan.clinic_code, plan.month)] = _Current(None, plan.revision, chain.before_hash, chain.last_hash)
+        self.months[(plan.clinic_code, plan.month)] = _Current(None, plan.revision, chain.before_hash, chain.last_hash, chain.count)
 
 
 MAX_STATEMENT_BYTES = 50 * 2**20
@@ -616,6 +617,10 @@ def _judge(
     assert verified is not None
     clinic = verified.body["clinic"]
     code, month, name = verified.clinic_code, verified.month, base.path
+    if content:
+        # First: the refusals below quote a field (the township code, a setl_id, the policy), and
+        # one of 100,000 characters made a message of as many.
+        _check_text(verified)
     if verified.township_code != own.township_code:
         raise _refuse(
             f"{clinic['name']} ({code}) 属于乡镇 {verified.township_code}, 不是本乡镇 {own.township_code} 的村卫生室",
@@ -630,7 +635,6 @@ def _judge(
             f"the statement's policy {clinic['policy_id']} is not loaded here: it cannot be checked",
         )
     if content:
-        _check_text(verified)
         _check_policies(verified, book, own)
     public = signing.b64(verified.public_key)
     known = view.key(code)
@@ -688,6 +692,7 @@ def _judge(
                 f"台账链不连续: 第 {verified.revision} 版的起始哈希与已导入的第 {current.revision} 版不同",
                 f"broken chain: revision {verified.revision} starts from another ledger point than revision {current.revision}",
             )
+        _check_revision(view, verified, current)
         action, supersedes_id, supersedes_revision = SUPERSEDE, current.id, current.revision
     previous = view.current(code, _shift(month, -1))
     if previous is not None and previous.last_hash != chain.before_hash:
@@ -709,6 +714,50 @@ def _judge(
         supersedes_id=supersedes_id,
         supersedes_revision=supersedes_revision,
     )
+
+
+def _check_revision(view: _View, verified: VerifiedStatement, current: _Current) -> None:
+    """Refuse a revision that does not keep every entry of the imported one it replaces, as the
+    village's ledger does (append-only: a later export of a month holds its entries and any after
+    them): fewer entries, or as many or more ending on the same hash, or a settlement of it left out.
+    Refuse too one whose settlement no longer matches the reversal another month's statement
+    imported makes of it (`_mismatch`).  Such a revision was imported, the reversal left undoing a
+    settlement found nowhere, or other amounts than its own, with no flag (review mut22, finding 1)."""
+    chain, month = verified.chain, verified.month
+    same_end = chain.last_hash == current.last_hash
+    if chain.count < current.entry_count or (same_end and chain.count != current.entry_count):
+        raise _refuse(
+            f"台账链不连续: 第 {verified.revision} 版有 {chain.count} 条记录, 已导入的第 {current.revision} 版有 "
+            f"{current.entry_count} 条{', 末尾哈希却相同' if same_end else ''}: 有记录被删除或改动",
+            f"broken chain: revision {verified.revision} holds {chain.count} entries, the imported revision "
+            f"{current.revision} {current.entry_count}{', ending on the same hash' if same_end else ''}: entries removed or changed",
+        )
+    if current.id is None:
+        return  # an earlier file of the batch: its own checks were made against the ledger imported
+    here = {v["setl_id"]: v for v in verified.body["visits"] if v["kind"] == "settlement"}
+    before = store.statement_setl_ids(view.db, current.id, "settlement")
+    missing = sorted(before - set(here))
+    if missing:
+        raise _refuse(
+            f"台账链不连续: 第 {verified.revision} 版缺少已导入的第 {current.revision} 版的结算 {missing[0]}"
+            f"{f' 等 {len(missing)} 笔' if len(missing) > 1 else ''}: 村卫生室的台账不会删除记录",
+            f"broken chain: revision {verified.revision} leaves out settlement {missing[0]}"
+            f"{f' and {len(missing) - 1} more' if len(missing) > 1 else ''} of the imported revision {current.revision}: "
+            "a village ledger never removes an entry",
+        )
+    reversals = store.visit_shapes(view.db, verified.clinic_code, "reversal", "reversal_of", sorted(before), {month})
+    for of, shapes in sorted(reversals.items()):
+        for reversal in shapes:
+            what = _mismatch(reversal, _shape(month, here[of]))
+            if what is not None:
+                zh, en = _MIRRORED[what]
+                raise _refuse(
+                    f"第 {verified.revision} 版的结算 {of} 与已导入的 {reversal.month} 月结中冲销它的记录 ({reversal.setl_id}) "
+                    f"的{zh}不符: 冲销记录应与原结算一致 (金额取负), 村卫生室的台账不会写出这样的月结",
+                    f"settlement {of} of revision {verified.revision} does not match in its {en} the reversal "
+                    f"({reversal.setl_id}) the imported {reversal.month} statement makes of it: a reversal repeats "
+                    "its settlement, negated, and no village ledger writes such a statement",
+                )
 
 
 def _check_month(verified: VerifiedStatement, name: str, today: dt.date) -> None:
@@ -1539,14 +1588,17 @@ def _recheck_later(
     later: dict[int, set[str]] = {}
     moved = {v.person for v in parsed if v.visit["setl_id"] in redated}
     if first:
-        year = min(first.values())[:4]
+        # Up to the end of the latest year a person's first visit is in: a newborn the file keys
+        # by its ID number from last December beside this January's people took the window back
+        # to December's year alone, and their payments this year at other villages went unreviewed.
+        year, last_year = min(first.values())[:4], max(first.values())[:4]
         # A visit that moved no fund is looked at for the flags it has (a later month imported
         # first, re-adjudicated to pay what the earlier months' use leaves nothing of).
         flagged = sorted(_USAGE_FLAGS)
-        later = store.later_fund_visits(conn, first, _year_start(parsed, f"{year}-12-31"), f"{year}-12-31", flagged)
+        later = store.later_fund_visits(conn, first, _year_start(parsed, f"{year}-12-31"), f"{last_year}-12-31", flagged)
         after = {certno: first[certno] for certno in moved}
         for statement_id, certnos in store.later_fund_visits(
-            conn, after, f"{int(year) + 1}-01-01", dt.date.max.isoformat(), flagged
+            conn, after, f"{int(last_year) + 1}-01-01", dt.date.max.isoformat(), flagged
         ).items():
             later.setdefault(statement_id, set()).update(certnos)
     statements = sorted(set(later) - set(reviewed))

@@ -391,6 +391,12 @@ def reversed_later(db: DbOrConn, clinic_code: str, setl_ids: Sequence[str]) -> s
     return found
 
 
+def statement_setl_ids(db: DbOrConn, statement_id: int, kind: str) -> set[str]:
+    """The setl_ids of an imported statement's rows of `kind` (settlement, reversal)."""
+    rows = db.execute("SELECT setl_id FROM statement_visits WHERE statement_id = ? AND kind = ?", (statement_id, kind))
+    return {str(r[0]) for r in rows}
+
+
 def settled_visits(db: DbOrConn, clinic_code: str, mdtrt_ids: Sequence[str]) -> dict[str, list[tuple[str, str]]]:
     """mdtrt_id -> (month, setl_id) of each of a clinic's imported settlements of those visits."""
     return _months_and_ids(db, clinic_code, "settlement", "mdtrt_id", mdtrt_ids)
