@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import sqlite3
 
+from tests.store.schema_v17 import back_to_v17
+
 # The inverse of schema.V17: the catalogue keeps no past descriptions.
 UNDO_V17 = """
 DROP TABLE catalog_changes;
@@ -12,4 +14,5 @@ PRAGMA user_version = 16;
 
 
 def back_to_v16(conn: sqlite3.Connection) -> None:
+    back_to_v17(conn)
     conn.executescript(UNDO_V17)

@@ -109,7 +109,7 @@ def test_a_version_9_data_folder_upgrades_to_the_continuation_tables(tmp_path: P
     conn.close()
     old, fresh = open_database(tmp_path / "old"), open_database(tmp_path / "fresh")
     schema = "SELECT type, name, sql FROM sqlite_master WHERE tbl_name IN ('continuations', 'continued_usage') ORDER BY name"
-    assert old.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 17
+    assert old.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 18
     assert old.execute(schema).fetchall() == fresh.execute(schema).fetchall() != []
     old.close()
     fresh.close()
