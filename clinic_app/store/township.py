@@ -855,15 +855,19 @@ def later_fund_visits(
 ) -> dict[int, set[str]]:
     """Statement id -> the ID numbers of `after` (ID number -> setl_time) with a visit that moved
     the fund, or that has a flag of a code in `flagged`, settled after that time, its service date
-    in [date_from, date_to]."""
+    in [date_from, date_to].
+
+    Each statement's latest such visit of each person: a person seen at every village has hundreds
+    of visits a month, and the latest tells whether one came after."""
     found: dict[int, set[str]] = {}
     codes = ", ".join("?" * len(flagged))
     for chunk in _chunks(sorted(after)):
         rows = _plain(db).execute(
-            f"""SELECT DISTINCT statement_id, certno, setl_time FROM statement_visits AS v
+            f"""SELECT statement_id, certno, MAX(setl_time) FROM statement_visits AS v
                 WHERE certno IN ({', '.join('?' * len(chunk))}) AND service_date BETWEEN ? AND ?
                 AND (hifp_pay_fen != 0 OR EXISTS (SELECT 1 FROM review_flags f WHERE f.statement_id = v.statement_id
-                                                  AND f.setl_id = v.setl_id AND f.code IN ({codes})))""",
+                                                  AND f.setl_id = v.setl_id AND f.code IN ({codes})))
+                GROUP BY statement_id, certno""",
             (*chunk, date_from, date_to, *flagged),
         )
         for statement_id, certno, setl_time in rows:
