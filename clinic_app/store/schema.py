@@ -571,16 +571,19 @@ CREATE INDEX catalog_changes_code ON catalog_changes(code, last_entry);
 """ + _append_only(CATALOG_CHANGES, "it is what the catalogue said")
 
 # The township's import reads, for every file, the year of each of its people at every village
-# (store/township.py: `later_fund_visits`, `fund_history`): a read that grows with every statement.
-# Its rows are found by person and day; the covering index has what `later_fund_visits` reads of
-# them, so the rows themselves are not fetched, and replaces (certno, service_date), its prefix.  A
-# line of no fund counts there when it has a usage flag: the flag was looked for among every flag of
-# its statement (review_flags_statement), ~1,800 a statement of 600 lines; now by statement, line
-# and code, which replaces the index by statement, its prefix.  No data changes.
+# (store/township.py: `later_fund_visits`, `settlements_elsewhere`, `fund_history`): a read that
+# grows with every statement.  Its rows are found by person and day; the covering index has what the
+# first two read of them (`id` is the rowid), so the rows themselves are not fetched, and replaces
+# (certno, service_date), its prefix.  reimbursement_json is NULL but on an outside receipt paid
+# back.  A line of no fund counts in `later_fund_visits` when it has a usage flag: the flag was
+# looked for among every flag of its statement (review_flags_statement), ~1,800 a statement of 600
+# lines; now by statement, line and code, which replaces the index by statement, its prefix.  No
+# data changes.
 V18 = """
 DROP INDEX statement_visits_person_day;
-CREATE INDEX statement_visits_person_fund
-    ON statement_visits(certno, service_date, statement_id, setl_time, hifp_pay_fen, setl_id);
+CREATE INDEX statement_visits_person_fund ON statement_visits(
+    certno, service_date, statement_id, setl_time, hifp_pay_fen, setl_id, clinic_code, kind, reversed, reimbursement_json
+);
 DROP INDEX review_flags_statement;
 CREATE INDEX review_flags_line ON review_flags(statement_id, setl_id, code);
 """
