@@ -716,6 +716,10 @@ def _judge(
     )
 
 
+def _entries(count: int) -> str:
+    return f"{count} entry" if count == 1 else f"{count} entries"
+
+
 def _check_revision(view: _View, verified: VerifiedStatement, current: _Current) -> None:
     """Refuse a revision that does not keep every entry of the imported one it replaces, as the
     village's ledger does (append-only: a later export of a month holds its entries and any after
@@ -729,8 +733,9 @@ def _check_revision(view: _View, verified: VerifiedStatement, current: _Current)
         raise _refuse(
             f"台账链不连续: 第 {verified.revision} 版有 {chain.count} 条记录, 已导入的第 {current.revision} 版有 "
             f"{current.entry_count} 条{', 末尾哈希却相同' if same_end else ''}: 有记录被删除或改动",
-            f"broken chain: revision {verified.revision} holds {chain.count} entries, the imported revision "
-            f"{current.revision} {current.entry_count}{', ending on the same hash' if same_end else ''}: entries removed or changed",
+            f"broken chain: revision {verified.revision} holds {_entries(chain.count)}, the imported revision "
+            f"{current.revision} holds {_entries(current.entry_count)}{', ending on the same hash' if same_end else ''}: "
+            "entries removed or changed",
         )
     if current.id is None:
         return  # an earlier file of the batch: its own checks were made against the ledger imported
