@@ -1411,8 +1411,13 @@ def _assessment_inputs(session: ClinicSession, year: int, entered: HandEntered) 
     clinic = session.require_clinic()
     policy = _policy(session, year, 12)
     variant = variant_of(policy)
-    groups = store.statement_groups(session.db, f"{year:04d}-01", f"{year:04d}-12")
-    groups += store.own_groups(session.db, clinic.code, dt.date(year, 1, 1), dt.date(year, 12, 31))
+    # The year's visits by the day they were served, in whichever month's statement: a January
+    # reversal of December's visit nets December's (it took the new year's count below zero), as a
+    # pay-back in a later month of a visit of the year counts in it.
+    first, last = dt.date(year, 1, 1), dt.date(year, 12, 31)
+    days = (first.isoformat(), last.isoformat())
+    groups = store.statement_groups(session.db, f"{year:04d}-01", f"{year + 1:04d}-12", days)
+    groups += store.own_groups(session.db, clinic.code, first, last, by_fund_day=True)
     visits = total = patient = 0
     for g in groups:
         if _is_capitated(g, variant, policy):

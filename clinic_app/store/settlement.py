@@ -116,8 +116,13 @@ _EARLIER_OWN_ENTRY = f"({_EARLIER_OWN_REVERSAL} OR {_own_pay_back('v')})"
 """The township's own desk: an entry of another month's visit (its reversal, its pay-back)."""
 
 
-def statement_groups(db: sqlite3.Connection, first_month: str, last_month: str) -> list[VisitGroup]:
-    """The current statements' visits, from `first_month` to `last_month` (YYYY-MM), grouped."""
+def statement_groups(
+    db: sqlite3.Connection, first_month: str, last_month: str, days: tuple[str, str] | None = None
+) -> list[VisitGroup]:
+    """The current statements' visits, from `first_month` to `last_month` (YYYY-MM), grouped.
+    `days`: only the rows whose service date is within them (a reversal's is the day of the visit it
+    undoes, a pay-back's the day of the visit paid back)."""
+    served = "AND v.service_date BETWEEN ? AND ?" if days is not None else ""
     rows = db.execute(
         f"""SELECT s.clinic_code, s.month, v.category, v.policy_id,
                    {_routed_sql('v.reasons_json')} AS routed,
@@ -128,17 +133,20 @@ def statement_groups(db: sqlite3.Connection, first_month: str, last_month: str) 
                    SUM({_statement_pay_back('v')}) AS earlier_pay_backs,
                    SUM(CASE WHEN {_EARLIER_STATEMENT_ENTRY} THEN v.medfee_sumamt_fen ELSE 0 END) AS earlier_total
             FROM statements s JOIN statement_visits v ON v.statement_id = s.id
-            WHERE s.status = 'current' AND s.month BETWEEN ? AND ?
+            WHERE s.status = 'current' AND s.month BETWEEN ? AND ? {served}
             GROUP BY s.clinic_code, s.month, v.category, v.policy_id, routed""",
-        [first_month, last_month],
+        [first_month, last_month, *(days or ())],
     ).fetchall()
     return [_group(r) for r in rows]
 
 
 def own_groups(
-    db: sqlite3.Connection, clinic_code: str, first: dt.date, last: dt.date
+    db: sqlite3.Connection, clinic_code: str, first: dt.date, last: dt.date, by_fund_day: bool = False
 ) -> list[VisitGroup]:
-    """The township's own desk: its own ledger's visits (reversals negated) between two days."""
+    """The township's own desk: its own ledger's visits (reversals negated) between two days: the
+    days they were booked, or (`by_fund_day`) those their fund counts on (a reversal's is the day of
+    the visit it undoes, a pay-back's the day of the visit paid back)."""
+    day = "(SELECT MIN(f.date) FROM visit_funds f WHERE f.visit_id = v.id)" if by_fund_day else "v.date"
     rows = db.execute(
         f"""SELECT ? AS clinic_code, substr(v.date, 1, 7) AS month, v.category,
                    v.applied_policy_id AS policy_id, {_routed_sql('v.reasons_json')} AS routed,
@@ -148,7 +156,7 @@ def own_groups(
                    SUM({_EARLIER_OWN_REVERSAL}) AS earlier,
                    SUM({_own_pay_back('v')}) AS earlier_pay_backs,
                    SUM(CASE WHEN {_EARLIER_OWN_ENTRY} THEN v.total_fen ELSE 0 END) AS earlier_total
-            FROM visits v WHERE v.date BETWEEN ? AND ?
+            FROM visits v WHERE {day} BETWEEN ? AND ?
             GROUP BY month, v.category, v.applied_policy_id, routed""",
         [clinic_code, first.isoformat(), last.isoformat()],
     ).fetchall()
