@@ -44,6 +44,12 @@ M = Money.parse
 SHAOYANG = "shaoyang-resident-2019"
 
 
+ENTERED = HandEntered(
+    burden_baseline=Fraction(35, 100), visit_rate_baseline=Fraction(1, 2), signing_baseline=Fraction(6, 10)
+)
+"""The county baselines of every test here: the figures they score are not what these tests look at."""
+
+
 def test_the_township_s_own_desk_visits_count_in_the_assessment(tmp_path: Path) -> None:
     """Kills A44 (own_groups left out of `_assessment_inputs`): a reform township's own signed
     resident's visit is a signed patient's visit at the signed facility (indicators 1 and 2)."""
@@ -77,15 +83,7 @@ def test_the_township_s_own_desk_visits_count_in_the_assessment(tmp_path: Path) 
             identity_check="社保卡",
         )
     )
-    save_assessment_inputs(
-        town,
-        2025,
-        HandEntered(
-            burden_baseline=Fraction(35, 100),
-            visit_rate_baseline=Fraction(1, 2),
-            signing_baseline=Fraction(6, 10),
-        ),
-    )
+    save_assessment_inputs(town, 2025, ENTERED)
     inputs, _result, _tier = assessment(town, 2025)
     town.close()
     assert (inputs.visits, inputs.signed_persons, inputs.total_cost, inputs.patient_paid) == (
@@ -107,15 +105,7 @@ def test_a_visit_voided_in_the_year_is_not_counted_in_the_assessment(tmp_path: P
     a.session.close()
     town = township(tmp_path / "town", SHAOYANG, reform=True)
     bring(town, ("july.json", july))
-    save_assessment_inputs(
-        town,
-        2025,
-        HandEntered(
-            burden_baseline=Fraction(35, 100),
-            visit_rate_baseline=Fraction(1, 2),
-            signing_baseline=Fraction(6, 10),
-        ),
-    )
+    save_assessment_inputs(town, 2025, ENTERED)
     inputs, _result, _tier = assessment(town, 2025)
     town.close()
     assert (inputs.visits, inputs.total_cost) == (1, M("20.00"))
@@ -146,15 +136,7 @@ def test_effectively_signed_one_above_the_december_count_is_refused_in_the_asses
                 insurance_record=True,
             )
         )
-    save_assessment_inputs(
-        town,
-        2025,
-        HandEntered(
-            burden_baseline=Fraction(35, 100),
-            visit_rate_baseline=Fraction(1, 2),
-            signing_baseline=Fraction(6, 10),
-        ),
-    )
+    save_assessment_inputs(town, 2025, ENTERED)
     enter_signed(town, "2025-12", {TOWNSHIP: 2})
     with pytest.raises(BadInput) as refused:
         assessment(town, 2025)
@@ -317,24 +299,8 @@ def test_a_january_void_of_last_december_s_visit_is_not_this_year_s_assessment(
         town, raws, trust={fingerprint(raw) for _, raw in raws}, today=today
     ):
         assert result.imported
-    save_assessment_inputs(
-        town,
-        2026,
-        HandEntered(
-            burden_baseline=Fraction(35, 100),
-            visit_rate_baseline=Fraction(1, 2),
-            signing_baseline=Fraction(6, 10),
-        ),
-    )
-    save_assessment_inputs(
-        town,
-        2025,
-        HandEntered(
-            burden_baseline=Fraction(35, 100),
-            visit_rate_baseline=Fraction(1, 2),
-            signing_baseline=Fraction(6, 10),
-        ),
-    )
+    save_assessment_inputs(town, 2026, ENTERED)
+    save_assessment_inputs(town, 2025, ENTERED)
     january = settlement.month_report(town, "2026-01", today=today)
     inputs, _result, _tier = assessment(town, 2026)
     last_year, _result, _tier = assessment(town, 2025)
@@ -365,12 +331,9 @@ def test_the_township_desk_s_january_void_of_a_december_visit_nets_it_in_decembe
     december = visit(dt.datetime(2025, 12, 2, 9))
     visit(dt.datetime(2026, 1, 6, 9))
     town.void(december, "录错", operator, dt.datetime(2026, 1, 7, 9))
-    entered = HandEntered(
-        burden_baseline=Fraction(35, 100), visit_rate_baseline=Fraction(1, 2), signing_baseline=Fraction(6, 10),
-    )
     found = {}
     for year in (2025, 2026):
-        save_assessment_inputs(town, year, entered)
+        save_assessment_inputs(town, year, ENTERED)
         inputs, _result, _tier = assessment(town, year)
         found[year] = (inputs.visits, inputs.total_cost)
     town.close()

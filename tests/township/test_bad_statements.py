@@ -29,13 +29,6 @@ MARCH = dt.datetime(2025, 3, 4, 9, 0)
 KEY = generate_key()
 
 
-@pytest.fixture
-def town(tmp_path: Path):
-    session = b.township(tmp_path / "town")
-    yield session
-    session.close()
-
-
 def _statement(*visits: Any, **kwargs: Any) -> bytes:
     return b.crafted_statement(KEY, "V01", list(visits) or [b.crafted_visit(1, b.person(1), MARCH)], **kwargs)
 

@@ -14,7 +14,7 @@ import pytest
 from clinic_app.documents import statement_file as sf
 from clinic_app.documents.records import StatementVisit
 from clinic_app.documents.signing import generate_key
-from clinic_app.documents.statement_file import StatementError, verify_statement
+from clinic_app.documents.statement_file import verify_statement
 from clinic_app.domain.records import Enrolment, VisitRequest
 from clinic_app.errors import UserError
 from clinic_app.services import township as tw
@@ -22,28 +22,29 @@ from clinic_app.services.session import ClinicSession, PatientInput
 from clinic_app.store import township as store
 from clinic_app.store.db import DatabaseError
 from tests.township import builders as b
+from tests.township.test_newborn_payback import december_paid_back_in_january
 from tests.township.test_review_order import (
     EMERGENCY_DRUG,
     LATER_DRUG,
     V01_OVERPAID,
+    _cannot_read,
     _three_villages_one_person,
     _two_villages_one_person,
     _usage_flags,
     _wang_at_v01_then_v02,
 )
 
-BABY_BORN = dt.date(2025, 12, 1)
-
 MARCH = dt.datetime(2025, 3, 4, 9, 0)
 KEY = generate_key()
 
 
-@pytest.fixture
-def town(tmp_path: Path):
-    session = b.township(tmp_path / "town")
-    yield session
-    session.close()
 
+def _wang_s_emergency(tmp_path: Path, code: str, entry: tuple[str, str, str, str], when: dt.datetime) -> bytes:
+    """The March statement of village `code` with 王一's emergency visit (he chose V01) of `entry`."""
+    with b.village(tmp_path / code.lower(), code) as village:
+        person = b.enrol(village, "王一", b.resident_id(1), "V01").id
+        village.settle(VisitRequest(person, village.operators()[0].id, (b.line(entry),), when, emergency=True, identity_check="社保卡"))
+        return b.statement_bytes(village)
 
 def _two_visits(**kwargs: Any) -> bytes:
     return b.crafted_statement(KEY, "V01", [b.crafted_visit(1, b.person(1), MARCH), b.crafted_visit(2, b.person(2), MARCH)], **kwargs)
@@ -245,11 +246,7 @@ def test_a_refused_file_that_only_changed_the_figures_of_flags_already_there_giv
     294.00 and 6.00 left, not a file never imported.  Kills W01 (the withdrawal made only when the
     run raised a flag, not when it only refreshed ones)."""
     town, files = _three_villages_one_person(tmp_path)
-    with b.village(tmp_path / "v04", "V04") as v04:
-        p4 = b.enrol(v04, "王一", b.resident_id(1), "V01").id
-        v04.settle(VisitRequest(p4, v04.operators()[0].id, (b.line(("阿莫西林胶囊", "drug", "5.00", "covered")),),
-                                dt.datetime(2025, 3, 4, 10), emergency=True, identity_check="社保卡"))
-        files["V04.json"] = b.statement_bytes(v04)
+    files["V04.json"] = _wang_s_emergency(tmp_path, "V04", ("阿莫西林胶囊", "drug", "5.00", "covered"), dt.datetime(2025, 3, 4, 10))
     trust = [verify_statement(raw).fingerprint for raw in files.values()]
     try:
         assert all(r.imported for r in tw.import_files(town, [(n, files[n]) for n in ("V01.json", "V02.json")], trust=trust))
@@ -425,23 +422,13 @@ def test_a_stored_file_this_version_cannot_read_does_not_stop_the_review_of_the_
     as it was, and V03's payment, over the 300.00 after 350.00, is flagged.  Kills R40 (the first
     statement that cannot be read ends the look at the others)."""
     town, files = _two_villages_one_person(tmp_path)
-    with b.village(tmp_path / "v03", "V03") as v03:
-        p3 = b.enrol(v03, "王一", b.resident_id(1), "V01").id
-        v03.settle(VisitRequest(p3, v03.operators()[0].id, (b.line(("头孢克肟", "drug", "20.00", "covered")),),
-                                dt.datetime(2025, 3, 12, 10), emergency=True, identity_check="社保卡"))
-        files["V03.json"] = b.statement_bytes(v03)
+    files["V03.json"] = _wang_s_emergency(tmp_path, "V03", ("头孢克肟", "drug", "20.00", "covered"), dt.datetime(2025, 3, 12, 10))
     trust = [verify_statement(raw).fingerprint for raw in files.values()]
     try:
         for name in ("V01.json", "V03.json"):
             assert tw.import_files(town, [(name, files[name])], trust=trust)[0].imported
         plans = tw.plan_import(town, [("V02.json", files["V02.json"])], trust)
-
-        def reader(raw: bytes):  # type: ignore[no-untyped-def]
-            if raw == files["V01.json"]:
-                raise StatementError("此版本读不了", "this version cannot read it")
-            return verify_statement(raw)
-
-        monkeypatch.setattr(tw, "verify_statement", reader)
+        _cannot_read(monkeypatch, files["V01.json"])
         (done,) = tw.apply_import(town, plans)
         assert done.imported and done.error is None
         flagged = sorted((s, c) for s, c, _ in _usage_flags(town))
@@ -459,18 +446,7 @@ def test_a_split_visit_that_stands_without_the_pay_backs_stays_when_they_move(tm
     village = b.village(tmp_path / "v01", "V01")
     town = b.township(tmp_path / "town")
     try:
-        operator = village.operators()[0].id
-        baby = village.add_patient(PatientInput(name="新生儿", id_number=b.resident_id(7, BABY_BORN))).id
-        first = b.settle(village, baby, dt.datetime(2025, 12, 20, 9, 0), b.CONSULTATION, b.AMOXICILLIN)
-        second = b.settle(village, baby, dt.datetime(2025, 12, 24, 9, 0), b.CONSULTATION, b.BLOOD_TEST)
-        december = b.statement_bytes(village, "2025-12")
-        village.save_enrolment(
-            Enrolment(baby, 2026, designated_village="V01", designated_township=b.TOWNSHIP, enrolled_on=dt.date(2026, 1, 10)),
-            today=dt.date(2026, 1, 10),
-        )
-        village.newborn_pay_back(first, operator, dt.datetime(2026, 1, 21, 8, 0))
-        village.newborn_pay_back(second, operator, dt.datetime(2026, 1, 21, 8, 0))
-        b.settle(village, baby, dt.datetime(2026, 1, 21, 8, 15), b.CONSULTATION, b.NIFEDIPINE)
+        baby, december = december_paid_back_in_january(village, b.BLOOD_TEST)
         b.settle(village, baby, dt.datetime(2026, 1, 21, 8, 30), b.INFUSION)
         january = b.statement_bytes(village, "2026-01")
         trust = [sf.verify_statement(december).fingerprint]

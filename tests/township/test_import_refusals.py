@@ -10,10 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from pathlib import Path
 from typing import Any
-
-import pytest
 
 from clinic_app.documents.signing import generate_key
 from clinic_app.documents.statement_file import verify_statement
@@ -24,13 +21,6 @@ from tests.township import builders as b
 MARCH = dt.datetime(2025, 3, 3, 9, 0)
 APRIL = dt.datetime(2025, 4, 2, 9, 0)
 KEY = generate_key()
-
-
-@pytest.fixture
-def town(tmp_path: Path):
-    session = b.township(tmp_path / "town")
-    yield session
-    session.close()
 
 
 def _dump(town: ClinicSession) -> str:

@@ -25,7 +25,7 @@ from clinic_app.errors import UserError
 from clinic_app.services import review, settlement
 from clinic_app.services import township as tw
 from clinic_app.services.policies import pool_or_own
-from clinic_app.services.session import PatientInput
+from clinic_app.services.session import ClinicSession, PatientInput
 from clinic_app.services.statements import clinic_key
 from clinic_app.store import township as store
 from tests.township import builders as b
@@ -541,18 +541,7 @@ def test_pay_backs_moved_to_their_visits_days_are_not_split_visits_of_the_day_th
     village = b.village(tmp_path / "v01", "V01")
     town = b.township(tmp_path / "town")
     try:
-        operator = village.operators()[0].id
-        baby = village.add_patient(PatientInput(name="新生儿", id_number=b.resident_id(7, BABY_BORN))).id
-        first = b.settle(village, baby, dt.datetime(2025, 12, 20, 9, 0), b.CONSULTATION, b.AMOXICILLIN)
-        second = b.settle(village, baby, dt.datetime(2025, 12, 24, 9, 0), b.CONSULTATION, b.AMOXICILLIN)
-        december = b.statement_bytes(village, "2025-12")
-        village.save_enrolment(
-            Enrolment(baby, 2026, designated_village="V01", designated_township=b.TOWNSHIP, enrolled_on=dt.date(2026, 1, 10)),
-            today=dt.date(2026, 1, 10),
-        )
-        village.newborn_pay_back(first, operator, dt.datetime(2026, 1, 21, 8, 0))
-        village.newborn_pay_back(second, operator, dt.datetime(2026, 1, 21, 8, 0))
-        b.settle(village, baby, dt.datetime(2026, 1, 21, 8, 15), b.CONSULTATION, b.NIFEDIPINE)
+        baby, december = december_paid_back_in_january(village, b.AMOXICILLIN)
         january = b.statement_bytes(village, "2026-01")
         files = [("d.json", december), ("j.json", january)]
         if december_late:
@@ -802,3 +791,22 @@ def test_a_december_visit_paid_back_in_january_is_not_a_visit_of_january(tmp_pat
     for code in ("V01", b.TOWNSHIP):
         assert lines["2026-01"][code].monitoring.cost_per_visit_growth == Fraction(1, 10), code
     assert reports["2026-01"].monitoring.cost_per_visit_growth == Fraction(1, 10)
+
+
+def december_paid_back_in_january(village: ClinicSession, second: tuple[str, str, str, str]) -> tuple[int, bytes]:
+    """A baby's visits of 2025-12-20 (consultation, amoxicillin) and 12-24 (consultation, `second`),
+    December's statement written, the baby enrolled on 2026-01-10, both visits paid back on 01-21 at
+    08:00 and the baby seen again at 08:15 (consultation, nifedipine): (the baby, December's statement)."""
+    operator = village.operators()[0].id
+    baby = village.add_patient(PatientInput(name="新生儿", id_number=b.resident_id(7, BABY_BORN))).id
+    first = b.settle(village, baby, dt.datetime(2025, 12, 20, 9, 0), b.CONSULTATION, b.AMOXICILLIN)
+    later = b.settle(village, baby, dt.datetime(2025, 12, 24, 9, 0), b.CONSULTATION, second)
+    december = b.statement_bytes(village, "2025-12")
+    village.save_enrolment(
+        Enrolment(baby, 2026, designated_village="V01", designated_township=b.TOWNSHIP, enrolled_on=dt.date(2026, 1, 10)),
+        today=dt.date(2026, 1, 10),
+    )
+    village.newborn_pay_back(first, operator, dt.datetime(2026, 1, 21, 8, 0))
+    village.newborn_pay_back(later, operator, dt.datetime(2026, 1, 21, 8, 0))
+    b.settle(village, baby, dt.datetime(2026, 1, 21, 8, 15), b.CONSULTATION, b.NIFEDIPINE)
+    return baby, december

@@ -159,13 +159,6 @@ def test_the_xlsx_visit_sheet_has_the_outside_receipt(v01) -> None:
 # ---------------------------------------------------------------- at the township
 
 
-@pytest.fixture
-def town(tmp_path: Path):
-    session = b.township(tmp_path / "town")
-    yield session
-    session.close()
-
-
 def _bring(town: ClinicSession, *files: tuple[str, bytes]) -> None:
     results = tw.import_files(town, list(files), trust=[sf.verify_statement(raw).fingerprint for _, raw in files])
     for result in results:

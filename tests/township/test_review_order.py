@@ -239,19 +239,11 @@ def test_no_flag_is_raised_on_a_revision_the_same_import_replaces(tmp_path: Path
 def test_a_stored_file_this_version_reads_otherwise_leaves_its_review_and_the_import_goes_on(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     """V01's March, imported by an older version, now refused by the reader (a stricter check): V02's
     import is not refused for it, and V01's review stays as it was made."""
-    from clinic_app.documents.statement_file import StatementError
-
     town, files = _two_villages_one_person(tmp_path)
     trust = [verify_statement(raw).fingerprint for raw in files.values()]
     assert tw.import_files(town, [("V01.json", files["V01.json"])], trust=trust)[0].imported
     plans = tw.plan_import(town, [("V02.json", files["V02.json"])], trust)
-
-    def reader(raw: bytes):  # type: ignore[no-untyped-def]
-        if raw == files["V01.json"]:
-            raise StatementError("此版本读不了", "this version cannot read it")
-        return verify_statement(raw)
-
-    monkeypatch.setattr(tw, "verify_statement", reader)
+    _cannot_read(monkeypatch, files["V01.json"])
     (done,) = tw.apply_import(town, plans)
     assert done.imported and done.error is None
     assert _usage_flags(town) == []
@@ -633,3 +625,16 @@ def test_a_difference_decided_on_stays_when_the_earlier_month_explains_it(tmp_pa
         assert after.flag.id == march.flag.id and after.decision is not None and after.decision.note == "已电话核实"
     finally:
         town.close()
+
+
+def _cannot_read(monkeypatch: pytest.MonkeyPatch, refused: bytes) -> None:
+    """The import's statement reader, from now on, refuses the stored file `refused`: a later version
+    that cannot read a file an older one imported (a stricter check)."""
+    from clinic_app.documents.statement_file import StatementError
+
+    def reader(raw: bytes):  # type: ignore[no-untyped-def]
+        if raw == refused:
+            raise StatementError("此版本读不了", "this version cannot read it")
+        return verify_statement(raw)
+
+    monkeypatch.setattr(tw, "verify_statement", reader)
