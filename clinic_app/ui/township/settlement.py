@@ -666,8 +666,11 @@ class SettlementScreen(QWidget):
         self.notes.clear()
         self.notes_area.setVisible(False)
         for chart in (self.month_chart, self.village_chart):
-            self._clear(chart)
+            # The bars and lines only: axes removed and added again after a paint left their old
+            # labels drawn under the new ones (`_draw` replaces them in one go).
+            chart.removeAllSeries()
         self._clear_signed()
+        self.overspend_row.setVisible(False)  # December's, shown again if the month chosen takes one
 
     def _clear_signed(self) -> None:
         while self.signed_form.rowCount():
