@@ -146,7 +146,12 @@ def own_groups(
     """The township's own desk: its own ledger's visits (reversals negated) between two days: the
     days they were booked, or (`by_fund_day`) those their fund counts on (a reversal's is the day of
     the visit it undoes, a pay-back's the day of the visit paid back)."""
-    day = "(SELECT MIN(f.date) FROM visit_funds f WHERE f.visit_id = v.id)" if by_fund_day else "v.date"
+    span, days = "v.date BETWEEN ? AND ?", [first.isoformat(), last.isoformat()]
+    if by_fund_day:
+        # A visit is booked on or after the day it counts on (a void, a pay-back later): the booking
+        # date bounds the rows read from below, over its index, not every visit of the ledger.
+        span = "v.date >= ? AND (SELECT MIN(f.date) FROM visit_funds f WHERE f.visit_id = v.id) BETWEEN ? AND ?"
+        days = [first.isoformat(), *days]
     rows = db.execute(
         f"""SELECT ? AS clinic_code, substr(v.date, 1, 7) AS month, v.category,
                    v.applied_policy_id AS policy_id, {_routed_sql('v.reasons_json')} AS routed,
@@ -156,9 +161,9 @@ def own_groups(
                    SUM({_EARLIER_OWN_REVERSAL}) AS earlier,
                    SUM({_own_pay_back('v')}) AS earlier_pay_backs,
                    SUM(CASE WHEN {_EARLIER_OWN_ENTRY} THEN v.total_fen ELSE 0 END) AS earlier_total
-            FROM visits v WHERE {day} BETWEEN ? AND ?
+            FROM visits v WHERE {span}
             GROUP BY month, v.category, v.applied_policy_id, routed""",
-        [clinic_code, first.isoformat(), last.isoformat()],
+        [clinic_code, *days],
     ).fetchall()
     return [_group(r) for r in rows]
 
