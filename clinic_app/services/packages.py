@@ -17,10 +17,10 @@ from pathlib import Path
 from clinic_app.documents.reasons import PAYMENT_NAMES
 from clinic_app.documents.records import ClinicInfo, PackageReceiptData, PersonInfo
 from clinic_app.domain.money import Money
-from clinic_app.domain.records import PackagePayment
+from clinic_app.domain.records import Enrolment, PackagePayment
 from clinic_app.errors import BadInput
 from clinic_app.services.receipts import RECEIPTS_FOLDER, Layout, receipt_layout, saved_in_receipts
-from clinic_app.services.session import DATE_JUMP_DAYS, ClinicSession, DateJump, check_after_exports
+from clinic_app.services.session import ClinicSession, check_in_order
 from clinic_app.store import ledger, packages
 from clinic_app.store.db import transaction
 
@@ -30,17 +30,19 @@ personal account pays medical bills, not this fee."""
 
 
 def check_fee_clock(session: ClinicSession, time: dt.datetime) -> None:
-    """`DateJump` when `time` (the computer's clock) is far after the newest visit or package fee:
-    asked before a fee is taken, so a wrong date is not printed on its receipt.  Reads only."""
-    _check_clock(session.db, time.date())
+    """`DateJump` when `time` (the computer's clock) is far after the newest visit or package fee,
+    refused when before it: asked before a fee is taken, so a wrong date is not printed on its
+    receipt.  Reads only."""
+    _check_date(session.db, time.date(), check_clock=True)
 
 
 def collect_package_fee(
     session: ClinicSession, patient_id: int, year: int, payment_method: str, operator_id: int, time: dt.datetime
 ) -> PackagePayment:
     """Take the patient's share of `year`'s package; refused unless the person is signed for that
-    year under a policy with a patient share and has not paid it yet (a reversed one aside).
-    `time` is taken as it is: a caller using the computer's clock asks `check_fee_clock` first."""
+    year under a policy with a patient share and has not paid it yet (a reversed one aside), and
+    refused when `time` is before the newest visit or package fee (`_check_date`).  A caller using
+    the computer's clock asks `check_fee_clock` first."""
     if payment_method not in PACKAGE_PAYMENT_METHODS:
         raise BadInput(f"签约服务费的付款方式应为现金或移动支付: {payment_method}", f"the package fee is paid in cash or by mobile payment, not {payment_method}")
     clinic = session.require_clinic()
@@ -49,17 +51,18 @@ def collect_package_fee(
     if operator is None:
         raise BadInput(f"操作员 {operator_id} 不存在或已停用", f"operator {operator_id} unknown or inactive")
     with transaction(session.db) as conn:
+        _check_date(conn, time.date())
         enrolment = ledger.latest_enrolment(conn, patient_id, year)
         if enrolment is None or not enrolment.signed_in(year) or not enrolment.insured:
             raise BadInput(
                 f"{patient.name} 未登记 {year} 年家庭医生签约, 不收签约服务费",
                 f"{patient.name} is not signed with a family doctor for {year}: no package fee to take",
             )
-        if not enrolment.package_fee:
+        split = _with_split(session, enrolment, patient.category)
+        if split is not enrolment and split.package_fee:
             # Signed before the split was recorded at signing: record it now, as it is at signing.
-            enrolment = session.with_package(enrolment, patient.category)
-            if enrolment.package_fee:
-                ledger.save_enrolment(conn, enrolment)
+            ledger.save_enrolment(conn, split)
+        enrolment = split
         if not enrolment.package_patient:
             raise BadInput(
                 f"{year} 年的政策没有个人承担的签约服务费",
@@ -97,9 +100,10 @@ def reverse_package_fee(
 ) -> PackagePayment:
     """Undo a package fee taken by mistake (the money handed back) with a reversal row.
 
-    `check_clock`: `time` is the computer's clock, so a date far after the newest entry (a
-    visit, a package fee) is refused with `DateJump` for the user to confirm, as a visit's
-    reversal is (`ClinicSession.void`); then reverse again without the check.
+    A `time` before the newest entry (a visit, a package fee) is refused, as a visit's reversal's
+    is (`ClinicSession.void`): the refund would land on a day already closed.  `check_clock`:
+    `time` is the computer's clock, so a date far after the newest entry is refused with
+    `DateJump` for the user to confirm; then reverse again without the check.
     """
     if not reason.strip():
         raise BadInput("请填写冲销原因", "a reason is required to reverse a package fee")
@@ -114,8 +118,7 @@ def reverse_package_fee(
             raise BadInput("冲销记录不能再冲销", "a reversal cannot itself be reversed")
         if original.reversed_by:
             raise BadInput(f"收据 {original.receipt_no} 已冲销", f"receipt {original.receipt_no} is already reversed")
-        if check_clock:
-            _check_clock(conn, time.date())
+        _check_date(conn, time.date(), check_clock)
         reversal_id = packages.insert_payment(
             conn,
             clinic.code,
@@ -138,14 +141,14 @@ def reverse_package_fee(
     return package_payment(session, reversal_id)
 
 
-def _check_clock(conn: sqlite3.Connection, day: dt.date) -> None:
-    """Refused when `day` is in a month exported on a later day, or shortly before an export
-    (`check_after_exports`: the clock went back); `DateJump` when it is more than `DATE_JUMP_DAYS` after the newest entry of the
-    ledger or of the package fees (the reversed fee's own date among them)."""
-    check_after_exports(conn, day)
+def _check_date(conn: sqlite3.Connection, day: dt.date, check_clock: bool = False) -> None:
+    """Package fees keep date order with the visits (`check_in_order`, against the newest of the
+    ledger's entries and the package fees): refused before the newest, so a clock gone back
+    does not date a fee or its refund into a day already closed or a year's receipt series already
+    moved on.  With `check_clock` (the computer's clock), a date in a month exported on a later
+    day, or shortly before an export, is refused and a date far after the newest is `DateJump`."""
     known = [found for found in (ledger.ledger_head(conn)[2], packages.latest_date(conn)) if found is not None]
-    if known and (day - max(known)).days > DATE_JUMP_DAYS:
-        raise DateJump(day, max(known))
+    check_in_order(max(known, default=None), day, check_clock, conn)
 
 
 def package_payment(session: ClinicSession, payment_id: int) -> PackagePayment:
@@ -171,10 +174,16 @@ def fee_due(session: ClinicSession, patient_id: int, year: int) -> Money | None:
     enrolment = session.enrolment(patient_id, year)
     if enrolment is None or not enrolment.insured or not enrolment.signed_in(year):
         return None
-    package = session.package_for(year, session.patient(patient_id).category)
-    if package is None or not package.patient or standing_payment(session, patient_id, year) is not None:
+    share = _with_split(session, enrolment, session.patient(patient_id).category).package_patient
+    if not share or standing_payment(session, patient_id, year) is not None:
         return None
-    return package.patient
+    return share
+
+
+def _with_split(session: ClinicSession, enrolment: Enrolment, category: str) -> Enrolment:
+    """The package split the fee is taken by: the one recorded at signing (an import, the demo may
+    record another than the policy's), else the policy's (`ClinicSession.with_package`)."""
+    return enrolment if enrolment.package_fee else session.with_package(enrolment, category)
 
 
 

@@ -1117,7 +1117,7 @@ class ClinicSession:
         if holder is None:
             holder = parse_account_holder(request.payment_method, request.account_holder, request.account_relation)
         last_seq, last_hash, latest = ledger.ledger_head(conn)
-        _check_in_order(latest, request.time.date(), check_clock, conn)
+        check_in_order(latest, request.time.date(), check_clock, conn)
         year = request.time.year
         receipt_seq = ledger.next_receipt_seq(conn, year)
         seq = last_seq + 1
@@ -1252,7 +1252,7 @@ class ClinicSession:
         if original.reversed:
             raise BadInput(f"就诊 {original.receipt_no} 已作废", f"visit {original.receipt_no} is already voided")
         last_seq, last_hash, latest = ledger.ledger_head(conn)
-        _check_in_order(latest, time.date(), check_clock, conn)
+        check_in_order(latest, time.date(), check_clock, conn)
         visit, items, funds = ledger.raw_entry(conn, visit_id)
         year = time.year
         receipt_seq = ledger.next_receipt_seq(conn, year)
@@ -2135,7 +2135,7 @@ def on_beijing_time() -> bool:
     return dt.datetime.now().astimezone().utcoffset() == BEIJING_TIME
 
 
-def _check_in_order(
+def check_in_order(
     latest: dt.date | None, day: dt.date, check_clock: bool = False, conn: sqlite3.Connection | None = None
 ) -> None:
     """Entries go into the ledger in date order (`latest`: the newest entry's date).
