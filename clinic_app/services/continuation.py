@@ -477,20 +477,31 @@ def _usage(
 def _continuation(
     last: VerifiedStatement, newest: Mapping[str, tuple[Path, VerifiedStatement]], source: str
 ) -> ledger.Continuation:
-    """The continuation from `last`, its receipts counted over the statements linked back from it."""
-    by_last_hash = {v.chain.last_hash: v for _, v in newest.values() if v.month < last.month}
+    """The continuation from `last`, its receipts counted over the statements linked back from it.
+
+    A month without visits is a statement of nothing, its chain ending where it starts: the walk
+    back passes over it (only statements with entries are linked by their last hash), and the
+    ledger continues after the newest entry the statements show, from `last`'s month."""
+    by_last_hash = {v.chain.last_hash: v for _, v in newest.values() if v.month < last.month and v.chain.count}
     linked = [last]
     while linked[-1].chain.before_hash != GENESIS_HASH:
         before = by_last_hash.get(linked[-1].chain.before_hash)
         if before is None or before.month >= linked[-1].month:
             break
         linked.append(before)
+    with_entries = [statement for statement in linked if statement.chain.count]
+    if not with_entries:
+        raise _refuse(
+            f"月结 {last.month} 没有就诊记录, 也找不到它之前有就诊的月结: 请把之前各月的月结文件一起放入",
+            f"the statement of {last.month} has no visits and no earlier statement with visits was found: put the "
+            "earlier months' statements with it",
+        )
     counts: dict[int, int] = {}
-    for statement in linked:
+    for statement in with_entries:
         for visit in statement.body["visits"]:
             year = int(visit["setl_time"][:4])
             counts[year] = counts.get(year, 0) + 1
-    first = linked[-1]
+    first, newest_entries = with_entries[-1], with_entries[0]
     earlier = _seqs(first)[0] - 1  # entries before the first statement found, none of them seen
     whole = first.chain.before_hash == GENESIS_HASH
 
@@ -499,8 +510,8 @@ def _continuation(
         return whole or first.month <= f"{year:04d}-01"
 
     receipts = {year: n + (0 if exact(year) else earlier) for year, n in counts.items()}
-    seqs = _seqs(last)
-    last_visit = max(last.body["visits"], key=lambda v: (v["setl_time"][:10], v["setl_id"]))
+    seqs = _seqs(newest_entries)
+    last_visit = max(newest_entries.body["visits"], key=lambda v: (v["setl_time"][:10], v["setl_id"]))
     year = int(last.month[:4])
     return ledger.Continuation(
         clinic_code=last.clinic_code,
