@@ -754,6 +754,7 @@ def check_for_restore(session: ClinicSession, backup: Path) -> CheckReport:
     """The checks the app runs before it offers a restore: the file's (`_checked_backup`: a file that
     fails is BadInput, its reason in each language, as the command line says it), then the clinic
     (`check_owner`); the report says what of the ledger the backup does not hold (`later`)."""
+    _not_the_ledger(session.data_dir / DB_NAME, backup)
     report = _checked_backup(backup)
     check_owner(session.clinic, backup)
     return replace(report, later=left_out_by(session.data_dir, backup))
@@ -864,6 +865,17 @@ def _checked_backup(backup: Path) -> CheckReport:
     return report
 
 
+def _not_the_ledger(live: Path, backup: Path) -> None:
+    """Refuse the ledger itself chosen as the backup (clinic.sqlite, in the data folder a file
+    dialog opens on): copied onto itself, the copy waited for ever on the lock the restore holds."""
+    if backup.is_file() and live.is_file() and os.path.samefile(backup, live):
+        raise BadInput(
+            f"{backup} 就是当前的数据库, 不是备份: 请选择 backups 文件夹或 U 盘上的备份文件; 未做任何更改",
+            f"{backup} is the live database itself, not a backup: choose a backup file (in backups or on the "
+            "stick); nothing was changed",
+        )
+
+
 def _check_data_folder(folder: Path) -> None:
     """Refuse a data folder that is a file, or that cannot be written, before anything is changed."""
     if folder.exists() and not folder.is_dir():
@@ -886,8 +898,9 @@ def restore(
     running app makes this fail as "locked" rather than corrupt anything).
     """
     _check_data_folder(folder)
-    _checked_backup(backup)
     live = folder / DB_NAME
+    _not_the_ledger(live, backup)
+    _checked_backup(backup)
     if not other_clinic:
         # A damaged database names no clinic: its folder's own backups still do (a stick shared
         # by several clinics holds the others' backups too).

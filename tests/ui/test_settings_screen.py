@@ -488,6 +488,17 @@ def test_a_file_that_is_not_a_database_is_refused(qtbot, context, worker, tmp_pa
     assert "不是 SQLite 数据库" in refused.args[0]
 
 
+def test_the_ledger_itself_chosen_as_the_backup_is_refused_at_once(qtbot, context, session, worker, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """clinic.sqlite, in the data folder the file dialog opens on: said at once, not offered (a
+    restore of the ledger onto itself used to wait for ever on its own lock)."""
+    asked: list[object] = []
+    monkeypatch.setattr(QMessageBox, "question", lambda *args, **kw: asked.append(args))
+    screen = make_screen(qtbot, context, worker)
+    with qtbot.waitSignal(screen.restore_refused, timeout=5000) as refused:
+        screen.check_backup(session.data_dir / "clinic.sqlite")
+    assert "就是当前的数据库, 不是备份" in refused.args[0] and asked == []
+
+
 def test_a_good_backup_is_confirmed_then_requested(qtbot, context, session, worker, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     _settle(session)
     good = backup.backup_now(session, now=NOW)
