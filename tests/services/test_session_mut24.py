@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
 from dataclasses import replace
-from pathlib import Path
 
 import pytest
 
@@ -15,25 +13,14 @@ from clinic_app.services.session import NoReferral
 from clinic_app.store import ledger
 from tests.services.test_newborn_payback import BORN, _baby, _enrol, _visit
 from tests.services.test_reimbursement_rules import OUTSIDE_DAY, PAID_BACK, _refer
-from tests.store.template import Ledger, line, opened
+from tests.services.test_session import shaoguan, village  # noqa: F401  (the fixtures)
+from tests.store.template import Ledger, line
 
 MONEY = ("total_fen", "waived_fen", "eligible_fen", "deductible_fen", "fund_fen", "patient_fen", "ownpay_fen", "acct_pay_fen", "cash_pay_fen")
 ITEM_MONEY = ("amount_fen", "waived_fen", "eligible_fen", "fund_fen", "patient_fen")
 M = Money.parse
 VOIDED_ON = dt.datetime(2026, 1, 3, 10, 0)
 """In the year after the visits: the reversal takes the new year's receipt series."""
-
-
-@pytest.fixture
-def village(tmp_path: Path) -> Iterator[Ledger]:
-    with opened(tmp_path) as lg:
-        yield lg
-
-
-@pytest.fixture
-def shaoguan(tmp_path: Path) -> Iterator[Ledger]:
-    with opened(tmp_path, "shaoguan-resident-2023", False) as lg:
-        yield lg
 
 
 def _count(lg: Ledger) -> int:
@@ -50,7 +37,7 @@ def _varied(lg: Ledger) -> list[int]:
     return [lg.session.settle(request).entry.id for request in (signed, account, level2)]
 
 
-def test_a_void_writes_every_amount_negated_in_the_new_year_s_series_by_who_voided(village: Ledger) -> None:
+def test_a_void_writes_every_amount_negated_in_the_new_year_s_series_by_who_voided(village: Ledger) -> None:  # noqa: F811
     session = village.session
     voider = session.add_operator("王医生").id
     visits = _varied(village)
@@ -79,7 +66,7 @@ def test_a_void_writes_every_amount_negated_in_the_new_year_s_series_by_who_void
 
 
 @pytest.mark.parametrize("reason", ["", "   ", "\u3000\t"])
-def test_a_void_without_a_reason_beyond_spaces_is_refused_and_nothing_written(village: Ledger, reason: str) -> None:
+def test_a_void_without_a_reason_beyond_spaces_is_refused_and_nothing_written(village: Ledger, reason: str) -> None:  # noqa: F811
     settled = village.session.settle(village.request("signed_here", "2025-08-11T09:00:00", "YP0001"))
     before = _count(village)
     with pytest.raises(BadInput, match="reason is required"):
@@ -87,7 +74,7 @@ def test_a_void_without_a_reason_beyond_spaces_is_refused_and_nothing_written(vi
     assert _count(village) == before
 
 
-def test_a_void_by_an_operator_since_deactivated_is_refused_and_nothing_written(village: Ledger) -> None:
+def test_a_void_by_an_operator_since_deactivated_is_refused_and_nothing_written(village: Ledger) -> None:  # noqa: F811
     session = village.session
     settled = session.settle(village.request("signed_here", "2025-08-11T09:00:00", "YP0001"))
     gone = session.add_operator("王医生").id
@@ -98,7 +85,7 @@ def test_a_void_by_an_operator_since_deactivated_is_refused_and_nothing_written(
     assert _count(village) == before
 
 
-def test_a_reversal_cannot_be_voided_so_the_visit_stays_given_back(village: Ledger) -> None:
+def test_a_reversal_cannot_be_voided_so_the_visit_stays_given_back(village: Ledger) -> None:  # noqa: F811
     session = village.session
     settled = session.settle(village.request("signed_here", "2025-08-11T09:00:00", "YP0001"))
     reversal = session.void(settled.entry.id, "录错", village.operator, dt.datetime(2025, 8, 11, 10))
@@ -111,7 +98,7 @@ def test_a_reversal_cannot_be_voided_so_the_visit_stays_given_back(village: Ledg
     assert session.day_totals(dt.date(2025, 8, 11)).fund.fen == 0
 
 
-def test_a_december_receipt_paid_back_in_january_is_booked_in_january_and_counts_in_december(shaoguan: Ledger) -> None:
+def test_a_december_receipt_paid_back_in_january_is_booked_in_january_and_counts_in_december(shaoguan: Ledger) -> None:  # noqa: F811
     lg, who = shaoguan, shaoguan.people["signed_here"]
     outside_day, paid_back = dt.date(2025, 12, 22), dt.datetime(2026, 1, 5, 10, 0)
     referral = _refer(lg, "signed_here", time=dt.datetime(2025, 12, 20, 9, 0))
@@ -128,7 +115,7 @@ def test_a_december_receipt_paid_back_in_january_is_booked_in_january_and_counts
     assert lg.session.usage_card(who, outside_day).fund_year == paid.entry.fund
 
 
-def test_an_outside_visit_of_today_on_the_referral_s_own_day_is_reimbursed(shaoguan: Ledger) -> None:
+def test_an_outside_visit_of_today_on_the_referral_s_own_day_is_reimbursed(shaoguan: Ledger) -> None:  # noqa: F811
     lg = shaoguan
     referral = _refer(lg, "signed_here", time=PAID_BACK.replace(hour=8))
     paid = lg.session.reimburse(
@@ -138,7 +125,7 @@ def test_an_outside_visit_of_today_on_the_referral_s_own_day_is_reimbursed(shaog
     assert paid.entry.kind == "reimbursement" and paid.entry.fund == M("7.00")  # 70%
 
 
-def test_an_out_of_city_receipt_s_fund_row_is_marked_out_of_the_city(shaoguan: Ledger) -> None:
+def test_an_out_of_city_receipt_s_fund_row_is_marked_out_of_the_city(shaoguan: Ledger) -> None:  # noqa: F811
     lg = shaoguan
     away = lg.session.reimburse(
         lg.people["signed_here"], lg.operator, "WY-AWAY", "township", "drug", M("20.00"), OUTSIDE_DAY, None,
@@ -149,7 +136,7 @@ def test_an_out_of_city_receipt_s_fund_row_is_marked_out_of_the_city(shaoguan: L
     assert away.entry.fund.fen > 0
 
 
-def test_a_referral_recorded_as_not_approved_is_refused_and_nothing_written(shaoguan: Ledger) -> None:
+def test_a_referral_recorded_as_not_approved_is_refused_and_nothing_written(shaoguan: Ledger) -> None:  # noqa: F811
     """No screen records one today; a row carried in with approved = 0 must not pay 70%."""
     lg = shaoguan
     with lg.session.db:
@@ -167,7 +154,7 @@ def test_a_referral_recorded_as_not_approved_is_refused_and_nothing_written(shao
     assert _count(lg) == before
 
 
-def test_a_void_of_a_visit_the_fund_paid_nothing_of_names_no_later_visit(village: Ledger) -> None:
+def test_a_void_of_a_visit_the_fund_paid_nothing_of_names_no_later_visit(village: Ledger) -> None:  # noqa: F811
     """It gave nothing back, so a later visit the daily cap cut is still rightly cut: no one to settle again."""
     session = village.session
     session.settle(village.request("unsigned_here", "2025-03-11T09:00:00", "TD0006"))
@@ -179,7 +166,7 @@ def test_a_void_of_a_visit_the_fund_paid_nothing_of_names_no_later_visit(village
     assert session.capped_after(nothing.entry.id) == []
 
 
-def test_a_newborn_s_visit_on_its_birth_day_is_paid_back(shaoguan: Ledger) -> None:
+def test_a_newborn_s_visit_on_its_birth_day_is_paid_back(shaoguan: Ledger) -> None:  # noqa: F811
     baby = _baby(shaoguan)
     first = _visit(shaoguan, baby, f"{BORN.isoformat()}T15:00:00")
     _enrol(shaoguan, baby, BORN + dt.timedelta(days=30))  # within 6 months of birth: covered from birth
@@ -189,7 +176,7 @@ def test_a_newborn_s_visit_on_its_birth_day_is_paid_back(shaoguan: Ledger) -> No
     assert back.entry.fund.fen > 0 and back.entry.fund.fen > original.fund.fen
 
 
-def test_a_line_priced_one_fen_below_zero_is_refused_and_nothing_written(village: Ledger) -> None:
+def test_a_line_priced_one_fen_below_zero_is_refused_and_nothing_written(village: Ledger) -> None:  # noqa: F811
     request = village.request("signed_here", "2025-08-11T09:00:00")
     below = replace(line("退药", "0.00"), unit_price=Money(-1))
     with pytest.raises(BadInput, match="unit price must not be negative"):
