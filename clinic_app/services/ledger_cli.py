@@ -157,7 +157,8 @@ def cmd_continue(args: argparse.Namespace) -> int:
     found = plan.continuation
     receipts = ", ".join(f"{year}: {seq:06d}" for year, seq in sorted(found.receipt_seqs.items()))
     print(f"台账已接续 / ledger continued from: {plan.path}")
-    print(f"  月结 / statement: {found.month} 第 {found.revision} 版 / r{found.revision}  (SHA-256 {found.body_sha256})")
+    print(f"  月结 / statement: {found.month} 第 {found.revision} 版 / r{found.revision}")
+    print(f"  数据文件 SHA-256 / data file SHA-256: {plan.statement.sha256}")  # as its PDF and the export print it
     print(f"  下一条台账序号 / next ledger seq: {found.last_seq + 1}  (接在哈希 / after hash {found.last_hash})")
     print(f"  收据号接在 / receipt numbers go on after: {receipts}")
     if plan.last_receipt is not None:

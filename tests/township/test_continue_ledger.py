@@ -102,6 +102,8 @@ def test_a_village_that_lost_its_data_continues_from_its_stick_and_the_township_
     assert (dict(start.receipt_seqs), start.receipts_exact, start.body_sha256) == ({2025: 5}, True, march.body_sha256)
     assert json.loads(detail)["new_fingerprint"] == new_key != march.fingerprint
     assert new_key in out and march.fingerprint in out and "replace-key" in out and "2025-03" in out
+    # The file's SHA-256, as its PDF and the export printed it (not the signed body's, which no paper shows).
+    assert f"SHA-256 / data file SHA-256: {march.sha256}" in out and march.body_sha256 not in out
     assert "纸质收据上的号码会再次使用" in out
     assert "QY" not in out  # Shaoguan has no package fee the patient pays: no QY receipt was ever given
 
