@@ -147,8 +147,7 @@ def _check_date(conn: sqlite3.Connection, day: dt.date, check_clock: bool = Fals
     does not date a fee or its refund into a day already closed or a year's receipt series already
     moved on.  With `check_clock` (the computer's clock), a date in a month exported on a later
     day, or shortly before an export, is refused and a date far after the newest is `DateJump`."""
-    known = [found for found in (ledger.ledger_head(conn)[2], packages.latest_date(conn)) if found is not None]
-    check_in_order(max(known, default=None), day, check_clock, conn)
+    check_in_order(ledger.ledger_head(conn)[2], day, check_clock, conn)
 
 
 def package_payment(session: ClinicSession, payment_id: int) -> PackagePayment:

@@ -90,7 +90,7 @@ from clinic_app.services.policies import (
     pooling_region,
     reform_over,
 )
-from clinic_app.store import ledger
+from clinic_app.store import ledger, packages
 from clinic_app.store.db import change_stamp, open_database, remember_backup_folder, transaction
 from clinic_app.store.ledger import (
     EntryFilter as EntryFilter,  # the screens' query filter, for the UI
@@ -2138,7 +2138,8 @@ def on_beijing_time() -> bool:
 def check_in_order(
     latest: dt.date | None, day: dt.date, check_clock: bool = False, conn: sqlite3.Connection | None = None
 ) -> None:
-    """Entries go into the ledger in date order (`latest`: the newest entry's date).
+    """Entries go into the ledger in date order (`latest`: the newest entry's date; with `conn`,
+    the newest family-doctor package fee's too: a visit, a fee and their reversals share the days).
 
     A PC whose clock went back (a flat BIOS battery) would otherwise date new
     entries into a month whose statement may already be with the township, and
@@ -2148,8 +2149,11 @@ def check_in_order(
     refusal says so, not that the clock is wrong.  With `check_clock` (and `conn`), a date in a month
     exported on a later day, or shortly before an export, is refused too (`check_after_exports`).
     """
-    if latest is not None and day < latest:
-        start = None if conn is None else ledger.continuation(conn)
+    newest = latest
+    if conn is not None:
+        newest = max((found for found in (latest, packages.latest_date(conn)) if found is not None), default=None)
+    if newest is not None and day < newest:
+        start = None if conn is None or latest is None or day >= latest else ledger.continuation(conn)
         if conn is not None and start is not None and ledger.last_entry(conn)[0] == start.last_seq:
             raise BadInput(
                 f"本台账接续自 {start.month} 的月结, {start.month} 及以前的账已结清: 从 {start.first_day} 起才能记账 (这笔的日期是 {day})",
@@ -2157,13 +2161,13 @@ def check_in_order(
                 f"recorded from {start.first_day} (this entry's date is {day})",
             )
         raise BadInput(
-            f"电脑日期 {day} 早于台账最后一笔的日期 {latest}, 请先校正电脑的日期和时间",
-            f"the computer's date {day} is before the ledger's latest entry ({latest}): correct the clock first",
+            f"电脑日期 {day} 早于台账最后一笔的日期 {newest}, 请先校正电脑的日期和时间",
+            f"the computer's date {day} is before the ledger's latest entry ({newest}): correct the clock first",
         )
     if check_clock and conn is not None:
         check_after_exports(conn, day)
-    if latest is not None and check_clock and (day - latest).days > DATE_JUMP_DAYS:
-        raise DateJump(day, latest)
+    if newest is not None and check_clock and (day - newest).days > DATE_JUMP_DAYS:
+        raise DateJump(day, newest)
 
 
 def check_after_exports(conn: sqlite3.Connection, day: dt.date) -> None:

@@ -295,8 +295,8 @@ def test_a_fee_with_the_clock_set_back_before_the_newest_export_is_refused(shaoy
     from clinic_app.services.statements import export_statement
 
     session, op = shaoyang.session, shaoyang.operator
-    paid = collect_package_fee(session, shaoyang.people["signed_here"], 2026, "cash", op, AT)
     session.settle(shaoyang.request("signed_here", "2026-02-27T09:00:00", "YP0001"))
+    paid = collect_package_fee(session, shaoyang.people["signed_here"], 2026, "cash", op, AT)
     stick = tmp_path / "stick"
     stick.mkdir()
     export_statement(session, "2026-02", stick, at=dt.datetime(2026, 3, 5, 8, 30))
@@ -366,3 +366,20 @@ def test_a_day_of_package_fees_only_has_them_on_its_ledger_sheet(shaoyang: Ledge
     flat = "".join(text_of(path.read_bytes()).split())
     assert "本日无就诊记录" not in flat and paid.receipt_no in flat
     assert "应交款(就诊个人支付+签约服务费):现金8.008.00" in flat
+
+
+def test_a_visit_or_a_void_is_not_dated_before_the_newest_package_fee(shaoyang: Ledger) -> None:
+    """A fee and the visits share the days: a clock set back after a fee was taken would date a
+    visit (or its reversal) into a day whose close already counted the fee.  Nothing is written."""
+    session = shaoyang.session
+    visit = session.settle(shaoyang.request("signed_here", "2026-03-01T09:00:00"))
+    paid = collect_package_fee(session, shaoyang.people["signed_here"], 2026, "cash", shaoyang.operator, AT)
+    set_back = AT - dt.timedelta(hours=10)  # 2026-03-01 23:15, after the visit, before the fee's day
+    with pytest.raises(BadInput, match=f"电脑日期 {set_back.date()} 早于台账最后一笔的日期 {AT.date()}"):
+        session.settle(shaoyang.request("unsigned_here", set_back.isoformat()))
+    with pytest.raises(BadInput, match="早于台账最后一笔"):
+        session.void(visit.entry.id, "收费录入错误", shaoyang.operator, set_back)
+    rows = session.db.execute("SELECT count(*) FROM visits").fetchone()[0]
+    assert rows == 1 and package_payments(session, shaoyang.people["signed_here"]) == [paid]
+    # On the fee's day the ledger goes on.
+    session.settle(shaoyang.request("unsigned_here", AT.isoformat()))
