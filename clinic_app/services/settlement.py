@@ -1221,21 +1221,28 @@ def report_json(report: SettlementReport) -> dict[str, Any]:
     return result
 
 
-def _village_numbers(options: list[str], form_zh: str, form_en: str) -> dict[str, int]:
-    """``VILLAGE=N`` strings of one command-line option, N a whole number; an option not of that
-    form is refused with `form_zh` / `form_en` (what it should be) and the option as given."""
+def _village_numbers(flag: str, options: list[str], form_zh: str, form_en: str) -> dict[str, int]:
+    """``VILLAGE=N`` strings of one command-line option (`flag`), N a whole number; an option not of
+    that form is refused with `form_zh` / `form_en` (what it should be) and the option as given.  A
+    village given twice with two numbers is refused: one of them is a typo for another village."""
     numbers: dict[str, int] = {}
     for option in options:
         code, sep, value = option.partition("=")
         if not sep or not code.strip() or not _WHOLE.fullmatch(value.strip()):
             raise BadInput(f"{form_zh}: {_shown(option)}", f"{form_en}: {_shown(option)}")
-        numbers[code.strip()] = int(value.strip())
+        code, number = code.strip(), int(value.strip())
+        if numbers.setdefault(code, number) != number:
+            raise BadInput(
+                f"{flag} 给村 {_shown(code)} 给了两个数 ({numbers[code]} 和 {number}): 每个村只给一次",
+                f"{flag} gives village {_shown(code)} two numbers ({numbers[code]} and {number}): give each village once",
+            )
     return numbers
 
 
 def parse_signed_options(options: list[str]) -> dict[str, int]:
     """``VILLAGE=N`` strings of ``--signed`` from the command line."""
     return _village_numbers(
+        "--signed",
         options,
         "--signed 格式应为 村编码=人数 (人数为整数, 如 430523101001=400)",
         "--signed must be VILLAGE=N (N a whole number, e.g. 430523101001=400)",
@@ -1245,6 +1252,7 @@ def parse_signed_options(options: list[str]) -> dict[str, int]:
 def parse_share_options(options: list[str]) -> dict[str, int]:
     """``VILLAGE=N`` strings of ``--share`` from the command line: every village's, all at once."""
     return _village_numbers(
+        "--share",
         options,
         "--share 格式应为 村编码=份额 (份额为整数, 如 430523101001=1)",
         "--share must be VILLAGE=N (N a whole number, e.g. 430523101001=1)",
