@@ -20,7 +20,7 @@ from clinic_app.domain.money import Money
 from clinic_app.domain.records import Enrolment, PackagePayment
 from clinic_app.errors import BadInput
 from clinic_app.services.receipts import RECEIPTS_FOLDER, Layout, receipt_layout, saved_in_receipts
-from clinic_app.services.session import ClinicSession, check_in_order
+from clinic_app.services.session import ClinicSession, check_in_order, one_line
 from clinic_app.store import ledger, packages
 from clinic_app.store.db import transaction
 
@@ -105,7 +105,7 @@ def reverse_package_fee(
     `time` is the computer's clock, so a date far after the newest entry is refused with
     `DateJump` for the user to confirm; then reverse again without the check.
     """
-    if not reason.strip():
+    if not one_line(reason, "冲销原因", "reason"):
         raise BadInput("请填写冲销原因", "a reason is required to reverse a package fee")
     clinic = session.require_clinic()
     if ledger.active_operator_name(session.db, operator_id) is None:

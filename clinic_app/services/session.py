@@ -1233,7 +1233,7 @@ class ClinicSession:
     def void_many(self, voids: Sequence[tuple[int, str, int, dt.datetime]], check_clock: bool = False) -> tuple[int, ...]:
         """Reverse visits given as (visit id, reason, operator id, time) in one transaction (`check_clock`: see `settle`)."""
         for _, reason, operator_id, _ in voids:
-            if not reason.strip():
+            if not one_line(reason, "作废原因", "void reason"):
                 raise BadInput("请填写作废原因", "a reason is required to void a visit")
             self._check_operator(operator_id)
         clinic = self.require_clinic()
@@ -1516,9 +1516,13 @@ class ClinicSession:
         """Record a referral (转诊登记, 邵医保发〔2019〕17号: every referral recorded)."""
         self.patient(patient_id)
         self._check_operator(operator_id)
-        if not to_facility.strip() or not reason.strip():
+        # One line each: the facility is printed on the receipt of a reimbursement naming the
+        # referral and sent as the statement's reflin_medins_name.
+        to_facility = one_line(to_facility, "转往机构", "facility referred to")
+        reason = one_line(reason, "转诊原因", "referral reason")
+        if not to_facility or not reason:
             raise BadInput("请填写转诊机构和原因", "referral needs a destination and a reason")
-        if len(to_facility.strip()) > REFERRAL_FACILITY_LENGTH:
+        if len(to_facility) > REFERRAL_FACILITY_LENGTH:
             # A reimbursement naming it carries it as reflin_medins_name, at most 200 characters:
             # longer, the month's statement failed its own check with the receipt already paid back.
             raise BadInput(
@@ -1527,7 +1531,7 @@ class ClinicSession:
             )
         with transaction(self.db) as conn:
             return ledger.add_referral(
-                conn, patient_id, operator_id, to_facility.strip(), to_level, reason.strip(),
+                conn, patient_id, operator_id, to_facility, to_level, reason,
                 time or dt.datetime.now().replace(microsecond=0), visit_id,
             )
 

@@ -214,6 +214,15 @@ class _FormDialog(QDialog):
         self.notes[field].say(text)
         field.setFocus()
 
+    def _one_line(self, field: QLineEdit, zh: str, en: str) -> bool:
+        """A tab or line break pasted into `field` (an Excel row's next cell) is refused under it."""
+        try:
+            one_line(field.text(), zh, en)
+        except UserError as error:
+            self.refuse(field, self.context.message(error))
+            return False
+        return True
+
     def clear_notes(self) -> None:
         for note in self.notes.values():
             note.clear_note()
@@ -236,7 +245,8 @@ class _FormDialog(QDialog):
         """A date field whose typing went wrong (`DateEdit.problem`) is refused at the field."""
         ok = True
         for field in self.notes:
-            problem = field.problem() if isinstance(field, DateEdit) and field.isEnabled() else None
+            shown = field.isEnabled() and field.isVisibleTo(self)  # a hidden row's date is not sent
+            problem = field.problem() if isinstance(field, DateEdit) and shown else None
             if problem is not None:
                 self.refuse(field, problem)
                 ok = False
@@ -695,15 +705,6 @@ class PatientDialog(_FormDialog):
         """A 15-digit number (`OldResidentId`) is no typo: the note asks for the 18-digit one."""
         return self.tr("这是 15 位的一代身份证号, 已停用: 请填写 18 位的身份证号码 (见身份证或户口本)")
 
-    def _one_line(self, field: QLineEdit, zh: str, en: str) -> bool:
-        """A tab or line break pasted into `field` (an Excel row's next cell) is refused under it."""
-        try:
-            one_line(field.text(), zh, en)
-        except UserError as error:
-            self.refuse(field, self.context.message(error))
-            return False
-        return True
-
     def _saved(self, value: Any) -> None:
         super()._saved(value)
         if self.patient is None and self.signed.isChecked():
@@ -988,6 +989,8 @@ class ReferralDialog(_FormDialog):
         if not self.reason.text().strip():
             self.refuse(self.reason, self.tr("请填写转诊原因"))
             ok = False
+        ok = self._one_line(self.to_facility, "转往机构", "facility referred to") and ok
+        ok = self._one_line(self.reason, "转诊原因", "referral reason") and ok
         if not ok:
             return None
         if not self.context.operator_id:
@@ -1152,6 +1155,8 @@ class VoidDialog(_FormDialog):
         if not reason:
             self.refuse(self.reason, self.tr("请填写作废原因"))
             return None
+        if not self._one_line(self.reason, "作废原因", "void reason"):
+            return None
         if not self.context.operator_id:
             self.form_note.say(self.tr("请先选择操作员"))
             return None
@@ -1221,6 +1226,8 @@ class PackageReversalDialog(_FormDialog):
         reason = self.reason.text().strip()
         if not reason:
             self.refuse(self.reason, self.tr("请填写冲销原因"))
+            return None
+        if not self._one_line(self.reason, "冲销原因", "reason"):
             return None
         if not self.context.operator_id:
             self.form_note.say(self.tr("请先选择操作员"))

@@ -152,6 +152,9 @@ def test_a_reversal_names_the_payment_and_a_new_collection_then_works(shaoyang: 
     paid = collect_package_fee(session, who, 2026, "cash", shaoyang.operator, AT)
     with pytest.raises(BadInput, match="reason"):
         reverse_package_fee(session, paid.id, "  ", shaoyang.operator, AT)
+    with pytest.raises(BadInput, match="the reason contains a control character"):  # a pasted row's two cells
+        reverse_package_fee(session, paid.id, "收错人\t王五", shaoyang.operator, AT)
+    assert package_payments(session, who) == [paid]
     undone = reverse_package_fee(session, paid.id, "收错人", shaoyang.operator, AT + dt.timedelta(minutes=5))
     assert undone.kind == "reversal" and undone.reverses_id == paid.id and undone.amount == M("-8.00")
     assert undone.original_receipt_no == paid.receipt_no and undone.reason == "收错人"

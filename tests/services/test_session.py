@@ -364,6 +364,27 @@ def test_a_diagnosis_with_a_tab_is_refused_and_nothing_written(village: Ledger) 
     assert village.session.settle(replace(request, diagnosis="上呼吸道感染 高血压")).entry.diagnosis == "上呼吸道感染 高血压"
 
 
+def test_a_tab_or_line_break_in_a_referral_or_a_void_reason_is_refused_and_nothing_written(village: Ledger) -> None:
+    """mut26e: '邵阳县人民医院<tab>内科' was recorded as the facility referred to, and goes on
+    to the receipt of a reimbursement naming it and the statement's reflin_medins_name; a void's
+    reason to its reversal.  Only a pasted cell's ends are trimmed."""
+    session, who, op = village.session, village.people["signed_here"], village.operator
+    with pytest.raises(BadInput) as refused:
+        session.add_referral(who, op, "邵阳县人民医院\t内科", "county", "需进一步检查")
+    assert refused.value.zh == "转往机构含有控制字符 (如换行、制表符)"
+    with pytest.raises(BadInput, match="the referral reason contains a control character"):
+        session.add_referral(who, op, "邵阳县人民医院", "county", '"病情加重\n需住院"')
+    assert session.patient_referrals(who) == ()
+    kept = session.add_referral(who, op, " 邵阳县人民医院\r\n", "county", "需进一步检查\t")
+    assert [(r.id, r.to_facility, r.reason) for r in session.patient_referrals(who)] == [(kept, "邵阳县人民医院", "需进一步检查")]
+
+    visit = session.settle(village.request("signed_here", AFTER_REFORM, "YP0001"))
+    before = session.count_entries(ledger.EntryFilter())
+    with pytest.raises(BadInput, match="the void reason contains a control character"):
+        session.void(visit.entry.id, "收费录入错误\t已退款", op)
+    assert session.count_entries(ledger.EntryFilter()) == before
+
+
 def test_a_second_operator_of_the_same_name_is_refused(village: Ledger) -> None:
     name = village.session.operators()[0].name
     before = village.session.operators()
