@@ -621,9 +621,10 @@ def _settle_period(session: ClinicSession, clinic: Clinic, year: int, number: in
     policy = _policy(session, year, number)
     variant = variant_of(policy)
     reform = variant == "hunan_reform"
-    # A policy that starts mid-year (the reform from July) starts its own settlement year.
+    # A policy that starts mid-year (the reform from July, Shaoguan's from 2023-03-07) starts its
+    # own settlement year: a month that ended before it began is not in its period.
     start = number
-    while start > 1 and _policy(session, year, start - 1).id == policy.id:
+    while start > 1 and _policy(session, year, start - 1).id == policy.id and _last_day(year, start - 1) >= policy.effective_from:
         start -= 1
     begin = dt.date(year, start, 1)
     names = {n.code: n.name for n in store.village_names(session.db, clinic.township_code)}
