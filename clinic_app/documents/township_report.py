@@ -40,7 +40,7 @@ from clinic_app.documents.statement_pdf import CountedPagesCanvas
 from clinic_app.documents.statement_xlsx import display_width, looks_like_formula, yuan
 from clinic_app.documents.xlsx_print import print_setup
 from clinic_app.domain.assessment import Monitoring
-from clinic_app.domain.money import ZERO, Money
+from clinic_app.domain.money import ZERO, Money, format_fraction
 from clinic_app.domain.policy import Policy
 from clinic_app.domain.settlement import WORKLOAD, Distribution, MonthSettlement, YearSettlement
 from clinic_app.domain.visit import Reason
@@ -465,7 +465,7 @@ def township_pdf(report: SettlementReport, font: fonts.PdfFont | None = None) ->
         Paragraph(
             f"结算方式 {VARIANT_NAMES.get(report.variant, (report.variant,))[0]}　签约人数 {s.signed_persons}"
             f"　年度定额/预算 {s.quota} 元"
-            + (f"　考核得分 {report.score}" if report.score is not None else "")
+            + (f"　考核得分 {format_fraction(report.score)}" if report.score is not None else "")
             # Which way the township shared the figures out (POLICIES.md §3: workload or agreed shares).
             + f"　{text(distribution_words(report))}",
             body,
