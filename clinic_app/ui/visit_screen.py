@@ -1144,9 +1144,12 @@ class VisitScreen(QWidget):
         if not self.context.operator_id:
             self.context.report(UserError("请先在窗口上方选择操作员", "choose the operator at the top first"))
             return
-        if self.previewing() and not self._same_draft(request):
+        if not self._same_draft(request):
             # The panel still shows an earlier draft's figures (another patient's, the lines before
-            # the last one added: the worker busy), and `settle` would check against none.
+            # the last one added: the worker busy; a quantity confirmed with the Enter this Ctrl+Enter
+            # was queued behind, its preview not yet asked), and `settle` would check against none.
+            if not self.previewing():
+                self.request_preview()
             self._settle_held = self._preview_generation
             self.panel.say(self.tr("尚未结算: 金额显示后请告知患者, 再按 Ctrl+Enter 结算。"))
             return
