@@ -733,6 +733,8 @@ class VisitScreen(QWidget):
         return only_added and not self.diagnosis.text().strip() and not ticked
 
     def _take_patient(self, patient: PatientRecord) -> None:
+        if self.patient is not None and self.patient.id != patient.id:
+            self._forget_holder()  # the last patient's relative's account is not this one's
         self.patient = patient
         self.patient_note.clear_note()
         if self.last_settled is not None:  # the last patient's 已结算 … and receipt are not this one's
@@ -1264,15 +1266,7 @@ class VisitScreen(QWidget):
         self.quantity_note.clear_note()
         self.quantity.setText("1")
         self.diagnosis.clear()
-        if self.family_account():  # one patient's relative's account: the next patient starts on cash
-            self.payment.blockSignals(True)
-            self.payment.setCurrentIndex(self.payment.findData("cash"))
-            self.payment.blockSignals(False)
-            self.account_holder.hide()
-            self.account_relation.hide()
-        self.account_holder.clear()
-        self.account_relation.setCurrentIndex(0)
-        self.holder_note.clear_note()
+        self._forget_holder()
         self.diagnosis_note.clear_note()
         for box in (self.emergency, self.referral, self.out_of_area):
             box.blockSignals(True)
@@ -1284,6 +1278,18 @@ class VisitScreen(QWidget):
         self.request_preview()
         self._update_buttons()
         self.patient_search.edit.setFocus()
+
+    def _forget_holder(self) -> None:
+        """A family account's holder is one patient's relative: the next patient starts on cash."""
+        if self.family_account():
+            self.payment.blockSignals(True)
+            self.payment.setCurrentIndex(self.payment.findData("cash"))
+            self.payment.blockSignals(False)
+            self.account_holder.hide()
+            self.account_relation.hide()
+        self.account_holder.clear()
+        self.account_relation.setCurrentIndex(0)
+        self.holder_note.clear_note()
 
     def _update_buttons(self) -> None:
         self.settle_button.setEnabled(self.patient is not None and bool(self.rows))

@@ -282,3 +282,25 @@ def test_the_settled_line_says_the_cash_to_take_when_the_account_pays_only_part(
     entry = settled.args[0].entry
     assert entry.cash_pay.fen == 2000 and entry.acct_pay == entry.patient - entry.cash_pay
     assert screen.result.text().endswith(f"其中账户支付 {entry.acct_pay} 元, 现金支付 20.00 元 (个人账户不支付公共卫生等费用)")
+
+
+def test_another_patient_chosen_does_not_take_the_last_one_s_family_account(qtbot, context, session, worker) -> None:  # type: ignore[no-untyped-def]
+    """mut27b: a holder typed for one patient, nothing else entered, then another patient chosen:
+    the method stayed on 家庭共济 with the first patient's relative, settled for the second."""
+    first = employee(session)
+    screen = shown_screen(qtbot, context)
+    family_visit(qtbot, screen, worker, first)
+    screen.account_holder.setText("刘桂兰")
+    choose_relation(screen, "spouse")
+    second = next(p for p in session.find_patients("") if p.id != first.id)
+    screen.choose_patient(second)
+    wait_idle(qtbot, worker)
+    assert screen.patient == second and screen.payment.currentData() == "cash"
+    assert (screen.account_holder.text(), screen.account_relation.currentData()) == ("", "")
+    assert not screen.account_holder.isVisible()
+    # The same patient chosen again (the search's Enter on the card's name) keeps what was typed.
+    screen.payment.setCurrentIndex(screen.payment.findData("family_account"))
+    screen.account_holder.setText("刘桂兰")
+    screen.choose_patient(second)
+    wait_idle(qtbot, worker)
+    assert screen.payment.currentData() == "family_account" and screen.account_holder.text() == "刘桂兰"
