@@ -499,6 +499,7 @@ class LedgerScreen(QWidget):
         self.current, self._asked = None, None
         self.details.show_visit(None)
         self.model.set_filter(self.entry_filter())
+        self.count.clear()  # the last filter's count is not these rows': theirs comes from the worker
         self._update_buttons()
         session, f = self.context.session, self.model.filter
         self.context.run(lambda: session.count_entries(f), lambda n: self._counted(f, n))
