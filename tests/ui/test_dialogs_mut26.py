@@ -493,25 +493,25 @@ def test_an_employee_is_registered_and_edited_as_an_employee(qtbot, context, ses
         dialog.submit()
     employee = dialog.result_value
     assert employee.category == "employee_active"
-    edit = PatientDialog(context, context.clinic, employee)
+    _phone_changed(qtbot, context, employee)
+    assert session.patient(employee.id).category == "employee_active"
+
+
+def _phone_changed(qtbot, context, patient) -> None:  # type: ignore[no-untyped-def]
+    """Open the patient's details, change only the phone number, save."""
+    edit = PatientDialog(context, context.clinic, patient)
     qtbot.addWidget(edit)
     edit.show()
     edit.phone.setText("13712345678")
     with qtbot.waitSignal(edit.accepted, timeout=5000):
         edit.submit()
-    assert session.patient(employee.id).category == "employee_active"
 
 
 def test_editing_a_patient_without_an_id_number_keeps_the_birth_date_and_sex(qtbot, context, session, worker) -> None:  # type: ignore[no-untyped-def]
     """A phone number changed on a newborn registered without the number lost the birth date and sex."""
     born = dt.date(2026, 1, 15)
     baby = session.add_patient(PatientInput(name="王小宝", id_number="", birth_date=born, sex="女"))
-    edit = PatientDialog(context, context.clinic, baby)
-    qtbot.addWidget(edit)
-    edit.show()
-    edit.phone.setText("13712345678")
-    with qtbot.waitSignal(edit.accepted, timeout=5000):
-        edit.submit()
+    _phone_changed(qtbot, context, baby)
     saved = session.patient(baby.id)
     assert (saved.birth_date, saved.sex, saved.phone) == (born, "女", "13712345678")
 
