@@ -45,9 +45,10 @@ def parse_resident_id(text: str) -> ResidentId:
     birth year (430521, 邵东县, for someone born in 1956).  But the code is the
     place where the number was first issued (from 1984 on), not the place of
     birth, so real cards of older villagers fail that test.  A region code
-    that exists in any period is accepted, and so is a county stdnum's table
+    that exists in any period is accepted, and so is any code stdnum's table
     lacks in a province it knows (a district made or renamed since: stdnum
-    raises KeyError there); the check digit still catches a typo.
+    raises KeyError there), for its table of the counties is not the
+    country's; the check digit still catches a typo.
 
     A number is read as typed or pasted: in groups ("430523 19650208 593X", as printed on
     papers), with full-width digits or spaces from a Chinese input method.

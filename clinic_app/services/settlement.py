@@ -1225,18 +1225,19 @@ def report_json(report: SettlementReport) -> dict[str, Any]:
 def _village_numbers(flag: str, options: list[str], form_zh: str, form_en: str) -> dict[str, int]:
     """``VILLAGE=N`` strings of one command-line option (`flag`), N a whole number; an option not of
     that form is refused with `form_zh` / `form_en` (what it should be) and the option as given.  A
-    village given twice with two numbers is refused: one of them is a typo for another village."""
+    village named twice is refused, with the same number too: one of them is a typo for another village."""
     numbers: dict[str, int] = {}
     for option in options:
         code, sep, value = option.partition("=")
         if not sep or not code.strip() or not _WHOLE.fullmatch(value.strip()):
             raise BadInput(f"{form_zh}: {_shown(option)}", f"{form_en}: {_shown(option)}")
         code, number = code.strip(), int(value.strip())
-        if numbers.setdefault(code, number) != number:
+        if code in numbers:
             raise BadInput(
-                f"{flag} 给村 {_shown(code)} 给了两个数 ({numbers[code]} 和 {number}): 每个村只给一次",
-                f"{flag} gives village {_shown(code)} two numbers ({numbers[code]} and {number}): give each village once",
+                f"{flag} 中村 {_shown(code)} 出现了两次 ({numbers[code]} 和 {number}): 每个村只写一次",
+                f"{flag} names village {_shown(code)} twice ({numbers[code]} and {number}): name each village once",
             )
+        numbers[code] = number
     return numbers
 
 

@@ -78,7 +78,10 @@ def test_the_table_shows_the_figures_the_json_gives(shaoguan: dict[str, Any], ca
 
 
 @pytest.mark.parametrize("option", ["--signed", "--share"])
-def test_a_village_given_twice_with_two_numbers_is_refused(folders: Path, capsys: pytest.CaptureFixture[str], option: str) -> None:  # noqa: F811
-    """A code typed twice (V001 for V002) kept the last count without a word; now it is refused, nothing written."""
+def test_a_village_named_twice_is_refused(folders: Path, capsys: pytest.CaptureFixture[str], option: str) -> None:  # noqa: F811
+    """A code typed twice (V001 for V002) kept the last count without a word: refused, nothing written."""
     err = refused(capsys, folders / "town", "--month", "2025-03", option, "V001=5", option, "V001=7")
-    assert f"{option} 给村 V001 给了两个数 (5 和 7)" in err, err
+    assert f"{option} 中村 V001 出现了两次 (5 和 7)" in err, err
+    # The same number twice too: V001 typed for a village of the same count, which keeps its old one.
+    err = refused(capsys, folders / "town", "--month", "2025-03", option, "V001=5", option, " V001=5")
+    assert f"{option} 中村 V001 出现了两次 (5 和 5)" in err, err
