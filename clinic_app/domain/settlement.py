@@ -19,7 +19,15 @@ from dataclasses import dataclass, field, replace
 from fractions import Fraction
 from math import lcm
 
-from clinic_app.domain.money import ZERO, Money, MoneyError, allocate, parse_rate, round_half_up
+from clinic_app.domain.money import (
+    ZERO,
+    Money,
+    MoneyError,
+    allocate,
+    format_fraction,
+    parse_rate,
+    round_half_up,
+)
 from clinic_app.domain.policy import Policy
 from clinic_app.domain.visit import Reason
 from clinic_app.errors import BadInput
@@ -736,7 +744,7 @@ def _release_deposits(deposits: Money, score: Fraction) -> tuple[Money, list[Rea
     reasons = []
     if released < deposits:
         reasons.append(
-            Reason.of("settlement_deposit_reduced", score=score, forfeited=deposits - released)
+            Reason.of("settlement_deposit_reduced", score=format_fraction(score), forfeited=deposits - released)
         )
     return released, reasons
 

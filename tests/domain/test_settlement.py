@@ -154,6 +154,16 @@ def test_shaoguan_year_deposits_follow_the_score() -> None:
     assert "settlement_deposit_reduced" in codes(result)
 
 
+def test_a_decimal_score_is_named_in_the_note_as_typed() -> None:
+    """92.5 is kept as the fraction 185/2: the note printed in the report named it so."""
+    totals = YearToDate(months=12, fund_payable=m("48000.00"), paid=m("45600.00"), deposit=m("2400.00"))
+    result = settle_year(policy(SHAOGUAN), YearInputs(2024, signed_persons=1200, totals=totals, score=Fraction(185, 2)))
+    from clinic_app.documents.reasons import render
+
+    (note,) = [r for r in result.reasons if r.code == "settlement_deposit_reduced"]
+    assert render(note).startswith("考核得分 92.5, 扣减质量保证金 180.00 元")  # 2400 x 7.5%
+
+
 def test_shaoguan_year_overspend_is_not_paid() -> None:
     # F = 70000 > Q. Months paid the 12 prepays of 4000; held over 66500 - 48000 = 18500.
     result = shaoguan_year("70000.00", paid="48000.00", deposit="3500.00", held_over="18500.00")
