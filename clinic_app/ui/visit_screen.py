@@ -429,6 +429,9 @@ class VisitScreen(QWidget):
         """The preview a settle was held for (`settle`): its notice stays when the figures come."""
         self._shown_request: VisitRequest | None = None
         """The request `adjudication` (the figures on the panel) was made for."""
+        self._failed_request: VisitRequest | None = None
+        """The request the last preview failed for (its refusal on the panel): settling the same
+        draft is let through to the service, which says the refusal, instead of held for figures."""
         self._shown_before = False
         self._settling = False
         """A settle is on the worker: Ctrl+Enter again before it comes back would write the visit twice."""
@@ -1024,7 +1027,7 @@ class VisitScreen(QWidget):
         self.context.run(
             lambda: session.preview(request),
             lambda result: self._previewed(generation, result, request),
-            lambda error: self._preview_failed(generation, error),
+            lambda error: self._preview_failed(generation, error, request),
         )
 
     def previewing(self) -> bool:
@@ -1042,6 +1045,7 @@ class VisitScreen(QWidget):
         if generation != self._preview_generation:
             return
         self._previewed_generation = generation
+        self._failed_request = None
         before, same = self.adjudication, self._same_draft(request)
         shown_day = self._shown_request.time.date() if self._shown_request is not None else None
         self.adjudication, self._shown_request = result, request
@@ -1080,12 +1084,13 @@ class VisitScreen(QWidget):
         if shown is not None and self.rows and self.context.today() != shown.time.date():
             self.request_preview()
 
-    def _preview_failed(self, generation: int, error: Exception) -> None:
+    def _preview_failed(self, generation: int, error: Exception, request: VisitRequest) -> None:
         if generation != self._preview_generation:
             return
         self._previewed_generation = generation
         self.adjudication = None
         self._shown_request = None
+        self._failed_request = request
         self.panel.clear(self.context.message(error) if isinstance(error, UserError) else str(error))
         emit(self.preview_updated, None)
 
@@ -1146,7 +1151,10 @@ class VisitScreen(QWidget):
         if not self.context.operator_id:
             self.context.report(UserError("请先在窗口上方选择操作员", "choose the operator at the top first"))
             return
-        if not self._same_draft(request):
+        failed = self._failed_request
+        # The panel says why this draft cannot be adjudicated: the service says it again, not a hold.
+        refusal_shown = failed is not None and not self.previewing() and same_draft(failed, request)
+        if not self._same_draft(request) and not refusal_shown:
             # The panel still shows an earlier draft's figures (another patient's, the lines before
             # the last one added: the worker busy; a quantity confirmed with the Enter this Ctrl+Enter
             # was queued behind, its preview not yet asked), and `settle` would check against none.

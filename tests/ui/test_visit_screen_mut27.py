@@ -363,3 +363,21 @@ def test_a_preview_failing_for_a_draft_since_dropped_says_nothing_of_it(qtbot, c
     wait_idle(qtbot, worker)
     assert said not in screen.panel.reasons.text()
     assert screen.panel.reasons.text() == "选择患者并添加项目后, 这里显示统筹支付和个人支付。"
+
+
+def test_ctrl_enter_on_a_draft_whose_preview_failed_says_the_refusal_each_time(qtbot, context, session, worker) -> None:  # type: ignore[no-untyped-def]
+    """rev24: a resident with 职工个人账户 chosen cannot be previewed; Ctrl+Enter asked for figures
+    that never came and said nothing of why.  Each press says the refusal; nothing is written."""
+    screen = make_screen(qtbot, context)
+    choose_by_typing(qtbot, screen, "zsf")
+    add_by_code(qtbot, screen, "YP0001", "1")
+    wait_idle(qtbot, worker)
+    with qtbot.waitSignal(screen.preview_updated, timeout=5000) as failed:
+        screen.payment.setCurrentIndex(screen.payment.findData("account"))
+    assert failed.args[0] is None and screen.panel.reasons.text()
+    for _press in range(2):
+        with qtbot.waitSignal(context.error_reported, timeout=5000) as reported:
+            screen.settle()
+        wait_idle(qtbot, worker)
+        assert reported.args[0] and "尚未结算" not in screen.panel.reasons.text()
+    assert session.count_entries(ledger.EntryFilter()) == 0
