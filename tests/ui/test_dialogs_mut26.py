@@ -425,6 +425,24 @@ def test_a_void_without_a_reason_is_refused_under_it_and_not_sent(qtbot, context
     assert dialog.isVisible() and session.count_entries(EntryFilter()) == 1
 
 
+def test_a_pasted_row_in_a_void_or_a_refund_reason_is_refused_under_it_and_not_sent(qtbot, context, session, worker) -> None:  # type: ignore[no-untyped-def]
+    """rev24: the service refuses a tab in the reason too, but its message went to the foot of the
+    form: the field says it, and nothing is sent."""
+    void = VoidDialog(context, settled_visit(context, session).entry)
+    zhang = session.find_patients(ZHANG_ID)[0]
+    paid = collect_package_fee(session, zhang.id, NOW.year, "cash", context.operator_id, context.now())
+    refund = PackageReversalDialog(context, paid)
+    for dialog, zh in ((void, "作废原因"), (refund, "冲销原因")):
+        qtbot.addWidget(dialog)
+        dialog.show()
+        dialog.reason.setText("收费录入错误\t已退款")
+        dialog.submit()
+        wait_idle(qtbot, worker)
+        assert dialog.notes[dialog.reason].text() == f"{zh}含有控制字符 (如换行、制表符)" and dialog.form_note.text() == ""
+        assert dialog.isVisible() and dialog.question is None
+    assert session.count_entries(EntryFilter()) == 1 and package_payments(session, zhang.id) == [paid]
+
+
 def test_a_newborn_s_pay_back_with_the_clock_far_ahead_is_written_once_the_date_is_confirmed(qtbot, tmp_path, worker) -> None:  # type: ignore[no-untyped-def]
     later = dt.datetime(2026, 6, 10, 9, 0)  # 120 days after the ledger's last visit
     with opened(tmp_path, "shaoguan-resident-2023", False) as lg:
