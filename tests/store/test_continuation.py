@@ -204,3 +204,22 @@ def test_a_continued_ledgers_package_receipts_go_on_after_the_last_given(tmp_pat
             ledger.record_continuation(tx, _anchor(package_receipt_seqs={2025: 12}))
         assert ledger.continuation(session.db) == _anchor(package_receipt_seqs={2025: 12})
         assert (packages.next_receipt_seq(session.db, 2025), packages.next_receipt_seq(session.db, 2026)) == (13, 1)
+
+
+def test_a_visit_before_a_package_fee_taken_since_is_a_clock_refusal_not_the_statement_s(tmp_path: Path) -> None:
+    """The continued ledger's first entry is a package fee of 04-10: a visit dated 04-05 is refused
+    for the clock (the fee's day), not as a date in the statement's closed month; 03-31 is that."""
+    from clinic_app.services.packages import collect_package_fee
+
+    session = b.village(tmp_path / "v02", "V02", policy="shaoyang-resident-2019")
+    with transaction(session.db) as conn:
+        ledger.record_continuation(conn, _anchor())
+    patient = b.enrol(session, "村民甲", b.resident_id(201), "V02", signed=True)
+    operator = session.operators()[0].id
+    collect_package_fee(session, patient.id, 2025, "cash", operator, dt.datetime(2025, 4, 10, 9))
+    with pytest.raises(BadInput, match="电脑日期 2025-04-05 早于台账最后一笔的日期 2025-04-10"):
+        b.settle(session, patient.id, dt.datetime(2025, 4, 5, 9))
+    with pytest.raises(BadInput, match="接续自 2025-03 的月结"):
+        b.settle(session, patient.id, dt.datetime(2025, 3, 31, 9))
+    assert ledger.last_entry(session.db) == (41, HASH)
+    session.close()
