@@ -425,8 +425,9 @@ class VisitScreen(QWidget):
         self._preview_generation = 0
         self._previewed_generation = 0
         """The last preview come back (or failed): below `_preview_generation`, one is on its way."""
-        self._settle_held: int | None = None
-        """The preview a settle was held for (`settle`): its notice stays when the figures come."""
+        self._settle_held: VisitRequest | None = None
+        """The draft a settle was held for (`settle`): its notice stays when its figures come, from
+        whichever preview (the one the settle asked, or a later one of the same draft)."""
         self._shown_request: VisitRequest | None = None
         """The request `adjudication` (the figures on the panel) was made for."""
         self._failed_request: VisitRequest | None = None
@@ -1053,7 +1054,7 @@ class VisitScreen(QWidget):
             # The same visit now adjudicates otherwise (the date turned, another visit was written):
             # the doctor may have told the patient the old figures.
             self._announce(before, result, request.time.date() if shown_day != request.time.date() else None, settling)
-        elif not same and self._settle_held != generation:
+        elif not same and not (self._settle_held is not None and same_draft(self._settle_held, request)):
             self.panel.say("")  # another draft: an earlier notice is about figures no longer shown
         if shown_day is not None and shown_day != request.time.date():
             self._load_usage()  # the card's day (and year) used: of the new date
@@ -1160,7 +1161,7 @@ class VisitScreen(QWidget):
             # was queued behind, its preview not yet asked), and `settle` would check against none.
             if not self.previewing():
                 self.request_preview()
-            self._settle_held = self._preview_generation
+            self._settle_held = request
             self.panel.say(self.tr("尚未结算: 金额显示后请告知患者, 再按 Ctrl+Enter 结算。"))
             return
         self._settle(request, check_clock=True)
@@ -1263,6 +1264,7 @@ class VisitScreen(QWidget):
     def clear(self, keep_result: bool = False) -> None:
         """Start again with no patient and no items (after a settle, or a confirmed 新接诊)."""
         self._draft_number += 1
+        self._settle_held = None
         self.patient = None
         self.rows = []
         self.pending_entry = None

@@ -344,6 +344,8 @@ def test_ctrl_enter_queued_behind_the_enter_that_confirms_a_quantity_waits_for_i
     wait_idle(qtbot, worker)
     assert settled == [] and session.count_entries(ledger.EntryFilter()) == 0, f"settled while the panel showed {shown}"
     assert screen.panel.total.text() == str(session.preview(screen.request()).total)
+    # The notice stays with the figures it waited for (they came from the lines' own preview).
+    assert "尚未结算" in screen.panel.notice.text()
 
 
 def test_a_preview_failing_for_a_draft_since_dropped_says_nothing_of_it(qtbot, context, session, worker) -> None:  # type: ignore[no-untyped-def]
@@ -379,5 +381,5 @@ def test_ctrl_enter_on_a_draft_whose_preview_failed_says_the_refusal_each_time(q
         with qtbot.waitSignal(context.error_reported, timeout=5000) as reported:
             screen.settle()
         wait_idle(qtbot, worker)
-        assert reported.args[0] and "尚未结算" not in screen.panel.reasons.text()
+        assert reported.args[0] and "尚未结算" not in screen.panel.notice.text()
     assert session.count_entries(ledger.EntryFilter()) == 0
